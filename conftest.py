@@ -1,0 +1,88 @@
+"""Fixtures shared by every test: a private media folder, eager Celery and one person
+per role."""
+
+import pytest
+
+from accounts.tests.factories import PASSWORD, UserFactory
+from editions.tests.factories import CallFactory, EditionFactory, ProgrammeFactory, SessionFactory
+from juries.tests.factories import JuryMemberFactory
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery(settings):
+    """Unit tests run tasks in-process; the integration tests use a real worker."""
+    from wip_portal.celery import app
+
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+@pytest.fixture
+def programme(db):
+    return ProgrammeFactory(name="Films in Progress", slug="films-in-progress")
+
+
+@pytest.fixture
+def edition(programme):
+    return EditionFactory(programme=programme)
+
+
+@pytest.fixture
+def session(edition):
+    return SessionFactory(edition=edition)
+
+
+@pytest.fixture
+def call(edition):
+    return CallFactory(edition=edition)
+
+
+@pytest.fixture
+def producer(db):
+    return UserFactory(email="producer@example.org", full_name="Paula Productora")
+
+
+@pytest.fixture
+def juror(edition):
+    member = JuryMemberFactory(
+        edition=edition, user=UserFactory(email="juror@example.org", full_name="Julio Jurado")
+    )
+    return member.user
+
+
+@pytest.fixture
+def staff(programme):
+    user = UserFactory(email="staff@example.org", full_name="Sofía Staff")
+    programme.team.add(user)
+    return user
+
+
+@pytest.fixture
+def other_staff(db):
+    """Staff of another programme: they must not manage this one."""
+    user = UserFactory(email="other-staff@example.org", full_name="Otto Other")
+    ProgrammeFactory(name="Ibermedia", slug="ibermedia").team.add(user)
+    return user
+
+
+@pytest.fixture
+def producer_client(client, producer):
+    client.force_login(producer)
+    return client
+
+
+@pytest.fixture
+def staff_client(client, staff):
+    client.force_login(staff)
+    return client

@@ -1,0 +1,72 @@
+"""Every change to programmes, editions, sessions and calls goes through these functions;
+views, commands and tasks alike call them."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .models import Call, Edition, EditionState, Programme, Session
+
+# Which edition states may follow which.
+EDITION_TRANSITIONS = {
+    EditionState.DRAFT: {EditionState.PUBLIC},
+    EditionState.PUBLIC: {EditionState.DRAFT, EditionState.ARCHIVED},
+    EditionState.ARCHIVED: {EditionState.PUBLIC},
+}
+
+
+@transaction.atomic
+def save_programme(*, programme: Programme, by=None) -> Programme:
+    creating = programme.pk is None
+    programme.full_clean()
+    programme.save()
+    if creating and by is not None and not by.is_superuser:
+        programme.team.add(by)
+    return programme
+
+
+@transaction.atomic
+def save_edition(*, edition: Edition, by=None) -> Edition:
+    """Create or update an edition's details. Its state changes only through
+    set_edition_state()."""
+    if edition.pk is not None:
+        stored_state = Edition.objects.values_list("state", flat=True).get(pk=edition.pk)
+        edition.state = stored_state
+    edition.full_clean()
+    edition.save()
+    return edition
+
+
+@transaction.atomic
+def set_edition_state(*, edition: Edition, state: str, by=None) -> Edition:
+    edition = Edition.objects.select_for_update().get(pk=edition.pk)
+    if edition.state == state:
+        return edition
+    if state not in EDITION_TRANSITIONS.get(edition.state, set()):
+        raise ValidationError(
+            _("An edition cannot go from “%(old)s” to “%(new)s”.")
+            % {"old": edition.get_state_display(), "new": EditionState(state).label},
+            code="invalid_transition",
+        )
+    edition.state = state
+    edition.save(update_fields=["state"])
+    return edition
+
+
+@transaction.atomic
+def save_session(*, session: Session, by=None) -> Session:
+    session.full_clean()
+    session.save()
+    return session
+
+
+@transaction.atomic
+def delete_session(*, session: Session, by=None) -> None:
+    session.delete()
+
+
+@transaction.atomic
+def save_call(*, call: Call, by=None) -> Call:
+    call.full_clean()
+    call.save()
+    return call

@@ -1,0 +1,224 @@
+"""The outbox: every mail is a row first, delivered by Celery after the transaction that
+decided it commits, claimed before it is sent and never sent twice once recorded."""
+
+import logging
+import smtplib
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from .models import Mail, MailStatus
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+# A row claimed longer ago than this belongs to a worker that died: it is sent again.
+STALE_CLAIM = timedelta(minutes=10)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Back-off after a failed attempt: 1, 2, 4, 8… minutes, at most 6 hours."""
+    return timedelta(minutes=min(2 ** max(attempts - 1, 0), 360))
+
+
+def render_mail(*, template: str, context: dict, language: str) -> tuple[str, str, str]:
+    """Render `<template>_subject.txt`, `<template>.txt` and, if it exists, `<template>.html`
+    in the recipient's language."""
+    with translation.override(language):
+        context = {"site_url": settings.SITE_URL, **context}
+        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        text = render_to_string(f"{template}.txt", context)
+        try:
+            html = render_to_string(f"{template}.html", context)
+        except Exception:  # noqa: BLE001 - the HTML part is optional
+            html = ""
+    return subject, text, html
+
+
+def queue_mail(
+    *,
+    to: str,
+    subject: str,
+    body_text: str,
+    language: str,
+    kind: str,
+    body_html: str = "",
+    recipient=None,
+    dedupe_key: str | None = None,
+) -> Mail:
+    """Store a mail and deliver it once the current transaction commits. With a
+    dedupe_key, deciding the same mail twice queues it once."""
+    if dedupe_key:
+        existing = Mail.objects.filter(dedupe_key=dedupe_key).first()
+        if existing is not None:
+            return existing
+    try:
+        with transaction.atomic():
+            mail = Mail.objects.create(
+                to=to,
+                subject=subject[:255],
+                body_text=body_text,
+                body_html=body_html,
+                language=language,
+                kind=kind,
+                recipient=recipient,
+                dedupe_key=dedupe_key,
+            )
+    except IntegrityError:
+        if dedupe_key:
+            return Mail.objects.get(dedupe_key=dedupe_key)
+        raise
+    dispatch_on_commit(mail.pk)
+    return mail
+
+
+def queue_templated_mail(
+    *,
+    template: str,
+    context: dict,
+    to: str,
+    language: str,
+    kind: str,
+    recipient=None,
+    dedupe_key: str | None = None,
+) -> Mail:
+    subject, text, html = render_mail(template=template, context=context, language=language)
+    return queue_mail(
+        to=to,
+        subject=subject,
+        body_text=text,
+        body_html=html,
+        language=language,
+        kind=kind,
+        recipient=recipient,
+        dedupe_key=dedupe_key,
+    )
+
+
+def queue_mail_to_user(*, user, template: str, context: dict, kind: str, dedupe_key=None) -> Mail:
+    return queue_templated_mail(
+        template=template,
+        context={"user": user, **context},
+        to=user.email,
+        language=user.language,
+        kind=kind,
+        recipient=user,
+        dedupe_key=dedupe_key,
+    )
+
+
+def dispatch_on_commit(mail_id: int) -> None:
+    from .tasks import task_deliver_mail
+
+    transaction.on_commit(lambda: task_deliver_mail.delay(mail_id=mail_id))
+
+
+def claim_mail(*, mail_id: int) -> bool:
+    """Take a due row for this worker. One conditional UPDATE: of two workers racing for
+    the same row, exactly one gets it."""
+    now = timezone.now()
+    claimed = (
+        Mail.objects.due(now).filter(pk=mail_id).update(status=MailStatus.SENDING, claimed_at=now)
+    )
+    return claimed == 1
+
+
+def deliver_mail(*, mail_id: int, connection=None) -> str:
+    """Send one mail if it is due. Returns the row's status afterwards."""
+    if not claim_mail(mail_id=mail_id):
+        status = Mail.objects.filter(pk=mail_id).values_list("status", flat=True).first()
+        return status or "missing"
+    mail = Mail.objects.get(pk=mail_id)
+    message = EmailMultiAlternatives(
+        subject=mail.subject,
+        body=mail.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[mail.to],
+        headers={"Message-ID": mail.message_id},
+        connection=connection or get_connection(),
+    )
+    if mail.body_html:
+        message.attach_alternative(mail.body_html, "text/html")
+    try:
+        message.send()
+    except Exception as error:  # noqa: BLE001 - any failure is recorded on the row
+        return record_failure(mail=mail, error=error)
+    Mail.objects.filter(pk=mail.pk).update(
+        status=MailStatus.SENT,
+        sent_at=timezone.now(),
+        attempts=mail.attempts + 1,
+        last_error="",
+        next_attempt_at=None,
+    )
+    return MailStatus.SENT
+
+
+def is_permanent(error: Exception) -> bool:
+    """A 5xx answer from the mail server will not change by trying again."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _msg in error.recipients.values()]
+        return bool(codes) and all(500 <= code < 600 for code in codes)
+    code = getattr(error, "smtp_code", None)
+    return isinstance(code, int) and 500 <= code < 600
+
+
+def record_failure(*, mail: Mail, error: Exception) -> str:
+    attempts = mail.attempts + 1
+    give_up = is_permanent(error) or attempts >= MAX_ATTEMPTS
+    logger.warning("Mail %s to %s failed (attempt %s): %r", mail.pk, mail.to, attempts, error)
+    Mail.objects.filter(pk=mail.pk).update(
+        status=MailStatus.FAILED,
+        attempts=attempts,
+        last_error=f"{type(error).__name__}: {error}"[:2000],
+        next_attempt_at=None if give_up else timezone.now() + retry_delay(attempts),
+        claimed_at=None,
+    )
+    return MailStatus.FAILED
+
+
+def release_stale_claims(*, moment=None) -> int:
+    """Rows left in "sending" by a worker that died go back to pending. The mail server may
+    have accepted the message just before the worker died: that one copy carries the same
+    Message-ID, so it is recognisable."""
+    moment = moment or timezone.now()
+    return Mail.objects.filter(
+        status=MailStatus.SENDING, claimed_at__lt=moment - STALE_CLAIM
+    ).update(status=MailStatus.PENDING, claimed_at=None)
+
+
+def sweep_outbox(*, moment=None, limit=5000) -> int:
+    """Dispatch every due row again: a lost broker message or a dead worker delays a mail,
+    never loses it."""
+    from .tasks import task_deliver_mail
+
+    moment = moment or timezone.now()
+    release_stale_claims(moment=moment)
+    due = list(Mail.objects.due(moment).order_by("pk").values_list("pk", flat=True)[:limit])
+    for mail_id in due:
+        task_deliver_mail.delay(mail_id=mail_id)
+    return len(due)
+
+
+@transaction.atomic
+def retry_mail(*, mail: Mail, by=None) -> Mail:
+    """Staff send a failed or discarded mail again."""
+    updated = Mail.objects.filter(
+        pk=mail.pk, status__in=[MailStatus.FAILED, MailStatus.DISCARDED]
+    ).update(status=MailStatus.PENDING, next_attempt_at=None, claimed_at=None)
+    if updated:
+        dispatch_on_commit(mail.pk)
+    mail.refresh_from_db()
+    return mail
+
+
+@transaction.atomic
+def discard_mail(*, mail: Mail, by=None) -> Mail:
+    Mail.objects.filter(pk=mail.pk, status__in=[MailStatus.PENDING, MailStatus.FAILED]).update(
+        status=MailStatus.DISCARDED, next_attempt_at=None
+    )
+    mail.refresh_from_db()
+    return mail

@@ -1,0 +1,20 @@
+import logging
+
+from celery import shared_task
+
+from . import services
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(acks_late=True, time_limit=120, soft_time_limit=100)
+def task_deliver_mail(*, mail_id: int) -> str:
+    return services.deliver_mail(mail_id=mail_id)
+
+
+@shared_task(ignore_result=True, time_limit=300)
+def task_sweep_outbox() -> int:
+    count = services.sweep_outbox()
+    if count:
+        logger.info("Outbox sweep dispatched %s mails", count)
+    return count
