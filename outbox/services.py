@@ -8,7 +8,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
+from django.template import Context, TemplateDoesNotExist
+from django.template.loader import get_template
 from django.utils import timezone, translation
 
 from .models import Mail, MailStatus
@@ -25,17 +26,26 @@ def retry_delay(attempts: int) -> timedelta:
     return timedelta(minutes=min(2 ** max(attempts - 1, 0), 360))
 
 
+def _render(template, context: dict, *, autoescape: bool) -> str:
+    # The plain-text parts are not HTML: a film called "L'été & co" must not reach its
+    # producer as "L&#x27;été &amp; co", so they are rendered without autoescaping.
+    return template.template.render(Context(context, autoescape=autoescape))
+
+
 def render_mail(*, template: str, context: dict, language: str) -> tuple[str, str, str]:
     """Render `<template>_subject.txt`, `<template>.txt` and, if it exists, `<template>.html`
     in the recipient's language."""
     with translation.override(language):
         context = {"site_url": settings.SITE_URL, **context}
-        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-        text = render_to_string(f"{template}.txt", context)
+        subject_template = get_template(f"{template}_subject.txt")
+        subject = " ".join(_render(subject_template, context, autoescape=False).split())
+        text = _render(get_template(f"{template}.txt"), context, autoescape=False)
         try:
-            html = render_to_string(f"{template}.html", context)
-        except Exception:  # noqa: BLE001 - the HTML part is optional
+            html_template = get_template(f"{template}.html")
+        except TemplateDoesNotExist:  # the HTML part is optional; a broken one is an error
             html = ""
+        else:
+            html = _render(html_template, context, autoescape=True)
     return subject, text, html
 
 

@@ -12,7 +12,7 @@ def task_deliver_mail(*, mail_id: int) -> str:
     return services.deliver_mail(mail_id=mail_id)
 
 
-@shared_task(ignore_result=True, time_limit=300)
+@shared_task(ignore_result=True, time_limit=300, soft_time_limit=270)
 def task_sweep_outbox() -> int:
     count = services.sweep_outbox()
     if count:
