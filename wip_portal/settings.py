@@ -178,6 +178,8 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
+# Workers consume this queue (`celery -A wip_portal worker -Q default`, or no -Q at all).
+CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -209,6 +211,9 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "30"))
+# Only for EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend (the integration
+# tests' worker writes its mails there).
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH") or None
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "WIP Portal <noreply@wip-portal.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The domain used in links inside mails and in Message-IDs.
