@@ -1,6 +1,8 @@
 """Every change to programmes, editions, sessions and calls goes through these functions;
 views, commands and tasks alike call them."""
 
+from collections.abc import Iterable
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -15,13 +17,29 @@ EDITION_TRANSITIONS = {
 }
 
 
+def allowed_edition_states(edition: Edition) -> list[EditionState]:
+    """The states an edition may move to from where it is, in the choices' order."""
+    allowed = EDITION_TRANSITIONS.get(edition.state, set())
+    return [state for state in EditionState if state in allowed]
+
+
 @transaction.atomic
-def save_programme(*, programme: Programme, by=None) -> Programme:
+def save_programme(*, programme: Programme, team: Iterable | None = None, by=None) -> Programme:
+    """Create or update a programme; `team`, when given, replaces its staff. A replaced
+    logo file is deleted once the change is committed."""
     creating = programme.pk is None
+    old_logo = ""
+    if not creating:
+        old_logo = Programme.objects.values_list("logo", flat=True).get(pk=programme.pk) or ""
     programme.full_clean()
     programme.save()
+    if team is not None:
+        programme.team.set(list(team))
     if creating and by is not None and not by.is_superuser:
         programme.team.add(by)
+    if old_logo and old_logo != programme.logo.name:
+        storage = programme.logo.storage
+        transaction.on_commit(lambda: storage.delete(old_logo))
     return programme
 
 
@@ -40,6 +58,8 @@ def save_edition(*, edition: Edition, by=None) -> Edition:
 @transaction.atomic
 def set_edition_state(*, edition: Edition, state: str, by=None) -> Edition:
     edition = Edition.objects.select_for_update().get(pk=edition.pk)
+    if state not in EditionState.values:
+        raise ValidationError(_("Unknown state: %(state)s.") % {"state": state}, code="invalid")
     if edition.state == state:
         return edition
     if state not in EDITION_TRANSITIONS.get(edition.state, set()):
