@@ -1,25 +1,381 @@
-from django.views.generic import DetailView, ListView, TemplateView
+"""Public pages (programmes, editions, archive) and the staff pages where festival teams
+configure them. Views are thin: forms validate, services write, selectors read."""
 
-from .models import Edition, Programme
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import (
+    CreateView,
+    DeleteView,
+    DetailView,
+    FormView,
+    ListView,
+    TemplateView,
+    UpdateView,
+)
+
+from . import selectors, services
+from .files import serve_file
+from .forms import CallForm, EditionForm, EditionStateForm, ProgrammeForm, SessionForm
+from .mixins import (
+    EditionTimeZoneMixin,
+    ManagedEditionMixin,
+    ManagedEditionPartMixin,
+    ManagedProgrammeMixin,
+    StaffAreaMixin,
+    SuperuserAreaMixin,
+)
+from .models import Call, Edition, Programme, Session
+from .permissions import can_create_programme, can_manage_edition, can_manage_programme
+
+# --- Public pages ---------------------------------------------------------------------------
 
 
 class ProgrammeListView(ListView):
-    model = Programme
+    template_name = "editions/programme_list.html"
+    context_object_name = "programmes"
+
+    def get_queryset(self):
+        return selectors.programmes_with_current_editions()
 
 
-class ProgrammeDetailView(DetailView):
-    model = Programme
-    slug_url_kwarg = "programme"
+class ProgrammeDetailView(ListView):
+    """A programme, its coming editions and its past editions (the paginated list)."""
 
+    template_name = "editions/programme_detail.html"
+    context_object_name = "past_editions"
+    paginate_by = 12
 
-class EditionDetailView(DetailView):
-    model = Edition
+    def get(self, request, *args, **kwargs):
+        self.programme = get_object_or_404(Programme, slug=kwargs["programme"])
+        self.is_programme_staff = can_manage_programme(request.user, self.programme)
+        return super().get(request, *args, **kwargs)
 
-    def get_object(self, queryset=None):
-        return Edition.objects.get(
-            programme__slug=self.kwargs["programme"], slug=self.kwargs["edition"]
+    def get_queryset(self):
+        return selectors.with_sessions(selectors.past_editions(programme=self.programme))
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            programme=self.programme,
+            coming_editions=selectors.coming_editions(
+                programme=self.programme, include_drafts=self.is_programme_staff
+            ),
+            is_programme_staff=self.is_programme_staff,
+            **kwargs,
         )
 
 
-class StaffHomeView(TemplateView):
+class EditionDetailView(DetailView):
+    template_name = "editions/edition_detail.html"
+    context_object_name = "edition"
+
+    def get_object(self, queryset=None):
+        edition = (
+            selectors.edition_with_details(Edition.objects.all())
+            .filter(programme__slug=self.kwargs["programme"], slug=self.kwargs["edition"])
+            .first()
+        )
+        if edition is None:
+            raise Http404
+        self.is_programme_staff = can_manage_edition(self.request.user, edition)
+        if not edition.is_public and not self.is_programme_staff:
+            raise Http404
+        return edition
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(is_programme_staff=self.is_programme_staff, **kwargs)
+
+
+class ArchiveView(ListView):
+    """Past editions of every programme, optionally of one."""
+
+    template_name = "editions/archive.html"
+    context_object_name = "editions"
+    paginate_by = 20
+
+    def get(self, request, *args, **kwargs):
+        self.programmes = list(Programme.objects.only("name", "slug").order_by("name"))
+        wanted = request.GET.get("programme", "")
+        self.selected = next((p for p in self.programmes if p.slug == wanted), None)
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return selectors.with_sessions(selectors.past_editions(programme=self.selected))
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            programmes=self.programmes,
+            selected_programme=self.selected,
+            filter_query=f"programme={self.selected.slug}&" if self.selected else "",
+            **kwargs,
+        )
+
+
+def programme_logo(request, programme):
+    """Logos are public, but uploaded files are never served from a media URL."""
+    programme = get_object_or_404(Programme, slug=programme)
+    return serve_file(programme.logo)
+
+
+# --- Staff area --------------------------------------------------------------------------
+
+
+class ServiceFormMixin:
+    """form_valid() calls one service; a ValidationError it raises (a rule checked only
+    when saving) goes back to the form instead of becoming a 500."""
+
+    def perform(self, form):
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        try:
+            self.object = self.perform(form)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, self.get_success_message())
+        return HttpResponseRedirect(self.get_success_url())
+
+    def get_success_message(self):
+        return _("Saved.")
+
+
+class StaffHomeView(StaffAreaMixin, TemplateView):
     template_name = "editions/staff/home.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            programmes=selectors.managed_programmes(user=self.request.user),
+            can_create_programme=can_create_programme(self.request.user),
+            **kwargs,
+        )
+
+
+class ProgrammeCreateView(SuperuserAreaMixin, ServiceFormMixin, CreateView):
+    model = Programme
+    form_class = ProgrammeForm
+    template_name = "editions/staff/programme_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "editor": self.request.user}
+
+    def perform(self, form):
+        return services.save_programme(
+            programme=form.instance, team=form.team, by=self.request.user
+        )
+
+    def get_success_message(self):
+        return _("Programme “%(name)s” created.") % {"name": self.object}
+
+    def get_success_url(self):
+        return reverse("editions:staff_editions", kwargs={"programme": self.object.slug})
+
+
+class ProgrammeEditView(ManagedProgrammeMixin, ServiceFormMixin, UpdateView):
+    form_class = ProgrammeForm
+    template_name = "editions/staff/programme_form.html"
+
+    def get_object(self, queryset=None):
+        # A copy: the form changes the instance it is given, the page header must not.
+        return Programme.objects.get(pk=self.programme.pk)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "editor": self.request.user}
+
+    def perform(self, form):
+        return services.save_programme(
+            programme=form.instance, team=form.team, by=self.request.user
+        )
+
+    def get_success_message(self):
+        return _("Programme “%(name)s” saved.") % {"name": self.object}
+
+    def get_success_url(self):
+        return reverse("editions:staff_editions", kwargs={"programme": self.object.slug})
+
+
+class StaffEditionListView(ManagedProgrammeMixin, ListView):
+    template_name = "editions/staff/edition_list.html"
+    context_object_name = "editions"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return selectors.editions_with_counts(programme=self.programme)
+
+
+class EditionCreateView(ManagedProgrammeMixin, ServiceFormMixin, CreateView):
+    form_class = EditionForm
+    template_name = "editions/staff/edition_form.html"
+
+    def get_form_kwargs(self):
+        # The programme is set before validation so that its unique rules are checked.
+        return {**super().get_form_kwargs(), "instance": Edition(programme=self.programme)}
+
+    def get_initial(self):
+        year = timezone.localdate().year + 1
+        latest = self.programme.editions.order_by("-number").first()
+        initial = {"year": year, "slug": str(year), "number": latest.number + 1 if latest else 1}
+        if latest:
+            initial["time_zone"] = latest.time_zone
+        return initial
+
+    def perform(self, form):
+        return services.save_edition(edition=form.instance, by=self.request.user)
+
+    def get_success_message(self):
+        return _("Edition “%(name)s” created as a draft: only staff see it for now.") % {
+            "name": self.object
+        }
+
+    def get_success_url(self):
+        return reverse("editions:staff_edition", kwargs={"pk": self.object.pk})
+
+
+class StaffEditionDetailView(ManagedEditionMixin, TemplateView):
+    template_name = "editions/staff/edition_detail.html"
+
+    def get_context_data(self, **kwargs):
+        edition = selectors.edition_with_details(Edition.objects.filter(pk=self.edition.pk)).get()
+        return super().get_context_data(
+            edition=edition,
+            next_states=services.allowed_edition_states(edition),
+            **kwargs,
+        )
+
+
+class EditionStateView(ManagedEditionMixin, FormView):
+    """POST only: move the edition to another state, through the service."""
+
+    form_class = EditionStateForm
+    http_method_names = ["post"]
+
+    def form_valid(self, form):
+        try:
+            edition = services.set_edition_state(
+                edition=self.edition, state=form.cleaned_data["state"], by=self.request.user
+            )
+        except ValidationError as error:
+            messages.error(self.request, " ".join(error.messages))
+        else:
+            messages.success(
+                self.request,
+                _("“%(name)s” is now: %(state)s.")
+                % {"name": edition, "state": edition.get_state_display()},
+            )
+        return HttpResponseRedirect(self.get_success_url())
+
+    def form_invalid(self, form):
+        messages.error(self.request, _("Choose one of the states offered."))
+        return HttpResponseRedirect(self.get_success_url())
+
+    def get_success_url(self):
+        return reverse("editions:staff_edition", kwargs={"pk": self.edition.pk})
+
+
+class EditionEditView(ManagedEditionMixin, ServiceFormMixin, UpdateView):
+    form_class = EditionForm
+    template_name = "editions/staff/edition_form.html"
+
+    def get_object(self, queryset=None):
+        # A copy: the form changes the instance it is given, the page header must not.
+        return Edition.objects.select_related("programme").get(pk=self.edition.pk)
+
+    def perform(self, form):
+        return services.save_edition(edition=form.instance, by=self.request.user)
+
+    def get_success_message(self):
+        return _("Edition “%(name)s” saved.") % {"name": self.object}
+
+    def get_success_url(self):
+        return reverse("editions:staff_edition", kwargs={"pk": self.object.pk})
+
+
+class EditionPartSuccessMixin:
+    def get_success_url(self):
+        return reverse("editions:staff_edition", kwargs={"pk": self.edition.pk})
+
+
+class SessionCreateView(ManagedEditionMixin, ServiceFormMixin, EditionPartSuccessMixin, CreateView):
+    form_class = SessionForm
+    template_name = "editions/staff/session_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": Session(edition=self.edition)}
+
+    def perform(self, form):
+        return services.save_session(session=form.instance, by=self.request.user)
+
+    def get_success_message(self):
+        return _("Session “%(name)s” added.") % {"name": self.object}
+
+
+class SessionEditView(
+    ManagedEditionPartMixin, ServiceFormMixin, EditionPartSuccessMixin, UpdateView
+):
+    model = Session
+    form_class = SessionForm
+    template_name = "editions/staff/session_form.html"
+
+    def perform(self, form):
+        return services.save_session(session=form.instance, by=self.request.user)
+
+    def get_success_message(self):
+        return _("Session “%(name)s” saved.") % {"name": self.object}
+
+
+class SessionDeleteView(ManagedEditionPartMixin, EditionPartSuccessMixin, DeleteView):
+    model = Session
+    template_name = "editions/staff/session_confirm_delete.html"
+    context_object_name = "session"
+
+    def form_valid(self, form):
+        name = str(self.object)
+        services.delete_session(session=self.object, by=self.request.user)
+        messages.success(self.request, _("Session “%(name)s” deleted.") % {"name": name})
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class CallCreateView(
+    ManagedEditionMixin,
+    EditionTimeZoneMixin,
+    ServiceFormMixin,
+    EditionPartSuccessMixin,
+    CreateView,
+):
+    form_class = CallForm
+    template_name = "editions/staff/call_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": Call(edition=self.edition)}
+
+    def get_initial(self):
+        return {"title": _("Call for works in progress %(year)s") % {"year": self.edition.year}}
+
+    def perform(self, form):
+        return services.save_call(call=form.instance, by=self.request.user)
+
+    def get_success_message(self):
+        return _("Call “%(name)s” created.") % {"name": self.object}
+
+
+class CallEditView(
+    ManagedEditionPartMixin,
+    EditionTimeZoneMixin,
+    ServiceFormMixin,
+    EditionPartSuccessMixin,
+    UpdateView,
+):
+    model = Call
+    form_class = CallForm
+    template_name = "editions/staff/call_form.html"
+    context_object_name = "call"
+
+    def perform(self, form):
+        return services.save_call(call=form.instance, by=self.request.user)
+
+    def get_success_message(self):
+        return _("Call “%(name)s” saved.") % {"name": self.object}
