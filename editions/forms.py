@@ -13,7 +13,9 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_countries import countries
@@ -80,6 +82,18 @@ def clean_logo_upload(upload: UploadedFile) -> ContentFile:
     return ContentFile(buffer.getvalue(), name="logo.png")
 
 
+class StoredLogo:
+    """The current logo as the file input shows it. Stored files have no public URL:
+    the link goes through the logo view."""
+
+    def __init__(self, programme):
+        self.name = _("current logo")
+        self.url = reverse("editions:programme_logo", kwargs={"programme": programme.slug})
+
+    def __str__(self):
+        return str(self.name)
+
+
 # --- Team members by email ---------------------------------------------------------------
 
 
@@ -116,7 +130,7 @@ class EmailListField(forms.CharField):
 
 class ProgrammeForm(forms.ModelForm):
     logo = forms.FileField(
-        label=_("logo"),
+        label=capfirst(_("logo")),
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
         help_text=_(
@@ -125,10 +139,10 @@ class ProgrammeForm(forms.ModelForm):
         ),
     )
     website = forms.URLField(
-        label=_("website"), required=False, max_length=200, assume_scheme="https"
+        label=capfirst(_("website")), required=False, max_length=200, assume_scheme="https"
     )
     team_emails = EmailListField(
-        label=_("festival staff"),
+        label=capfirst(_("festival staff")),
         required=False,
         help_text=_(
             "Email addresses of the people who run this programme, one per line. Each needs "
@@ -144,6 +158,8 @@ class ProgrammeForm(forms.ModelForm):
     def __init__(self, *args, editor, **kwargs):
         super().__init__(*args, **kwargs)
         self.editor = editor
+        if self.instance.logo:
+            self.initial["logo"] = StoredLogo(self.instance)
         if self.instance.pk:
             # The address of a programme's pages does not change once people link to it.
             del self.fields["slug"]
@@ -157,6 +173,8 @@ class ProgrammeForm(forms.ModelForm):
         logo = self.cleaned_data.get("logo")
         if isinstance(logo, UploadedFile):
             return clean_logo_upload(logo)
+        if isinstance(logo, StoredLogo):
+            return self.instance.logo
         return logo
 
     def clean_team_emails(self):
@@ -216,7 +234,7 @@ class DateInput(forms.DateInput):
 
 class EditionForm(forms.ModelForm):
     time_zone = forms.ChoiceField(
-        label=_("time zone"),
+        label=capfirst(_("time zone")),
         choices=time_zone_choices,
         help_text=_(
             "The festival's time zone: call deadlines are entered and shown in it, "
@@ -274,7 +292,7 @@ class EditionStateForm(forms.Form):
 
 class SessionForm(forms.ModelForm):
     places = forms.IntegerField(
-        label=pgettext_lazy("number of films selected", "places"),
+        label=capfirst(pgettext_lazy("number of films selected", "places")),
         min_value=1,
         max_value=100,
         initial=6,
@@ -382,10 +400,10 @@ def choice_list_field(choices, *, label, help_text, required_message):
 
 
 class CallForm(forms.ModelForm):
-    opens_at = LocalDateTimeField(label=_("opens"))
-    closes_at = LocalDateTimeField(label=_("deadline"))
+    opens_at = LocalDateTimeField(label=capfirst(_("opens")))
+    closes_at = LocalDateTimeField(label=capfirst(_("deadline")))
     eligible_countries = forms.MultipleChoiceField(
-        label=_("eligible countries"),
+        label=capfirst(_("eligible countries")),
         required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
         help_text=Call._meta.get_field("eligible_countries").help_text,
@@ -393,13 +411,13 @@ class CallForm(forms.ModelForm):
     )
     accepted_stages = choice_list_field(
         ProductionStage.choices,
-        label=_("accepted stages of production"),
+        label=capfirst(_("accepted stages of production")),
         help_text=_("Films at these stages may apply."),
         required_message=_("Tick at least one stage of production."),
     )
     required_materials = choice_list_field(
         Material.choices,
-        label=_("required materials"),
+        label=capfirst(_("required materials")),
         help_text=_("What every application must include."),
         required_message=_("Tick at least one material."),
     )

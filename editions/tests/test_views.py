@@ -562,6 +562,36 @@ def test_programme_edit_changes_details_and_team(staff_client, programme, staff,
     assert "Programme “Films in Progress (Cinélatino)” saved." in response.content.decode()
 
 
+def test_programme_edit_page_links_the_current_logo(staff_client, programme):
+    programme.logo.save("logo.png", upload().file, save=True)
+    url = reverse("editions:staff_programme_edit", kwargs={"programme": programme.slug})
+
+    response = staff_client.get(url)
+
+    logo_url = reverse("editions:programme_logo", kwargs={"programme": programme.slug})
+    assert f'href="{logo_url}"' in response.content.decode()
+
+
+def test_programme_edit_keeps_or_clears_the_logo(staff_client, programme):
+    programme.logo.save("logo.png", upload().file, save=True)
+    stored = programme.logo.name
+    url = reverse("editions:staff_programme_edit", kwargs={"programme": programme.slug})
+    data = {
+        "name": "Films in Progress",
+        "organisers": "Cinélatino",
+        "description": "Text.",
+        "team_emails": "staff@example.org",
+    }
+
+    staff_client.post(url, data)
+    programme.refresh_from_db()
+    assert programme.logo.name == stored
+
+    staff_client.post(url, {**data, "logo-clear": "on"})
+    programme.refresh_from_db()
+    assert not programme.logo
+
+
 def test_programme_edit_refuses_unknown_email_and_keeps_input(staff_client, programme, staff):
     response = staff_client.post(
         reverse("editions:staff_programme_edit", kwargs={"programme": programme.slug}),
