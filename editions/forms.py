@@ -310,6 +310,8 @@ class SessionForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.edition_id is None:
+            return
         edition = self.instance.edition
         for name in ("starts_on", "ends_on"):
             self.fields[name].widget.attrs.update(
@@ -442,8 +444,8 @@ class CallForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        zone = self.instance.edition.time_zone
         self.fields["eligible_countries"].choices = country_groups()
+        zone = self.instance.edition.time_zone if self.instance.edition_id else "UTC"
         self.fields["opens_at"].help_text = _(
             "Day and time in %(zone)s, the edition's time zone."
         ) % {"zone": zone}
