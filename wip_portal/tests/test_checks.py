@@ -106,7 +106,10 @@ def test_check_production_services_lists_each_laptop_setting(settings):
 
     warnings = check_production_services(None)
 
-    assert sorted(w.id for w in warnings) == sorted(OUR_WARNINGS)
+    expected = set(OUR_WARNINGS)
+    if not settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        expected.discard("wip_portal.W002")  # make integration runs on PostgreSQL
+    assert sorted(w.id for w in warnings) == sorted(expected)
     assert all(w.hint for w in warnings)
 
 
