@@ -81,7 +81,7 @@ def live_server(_live_server_media_url, live_server):
     return live_server
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium():
     reason = browser_skip_reason()
     if reason:
@@ -90,7 +90,8 @@ def chromium():
 
     # Playwright's sync API keeps its event loop running in this thread, which makes
     # Django refuse ORM calls ("async context") in the tests and in the live server's
-    # database flush. Nothing here is really asynchronous: allow it while Chromium runs.
+    # database flush. Nothing here is really asynchronous: allow it while Chromium runs,
+    # which is only during one browser test module (hence the module scope).
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     playwright = sync_playwright().start()
