@@ -21,7 +21,16 @@ from django.utils.translation import pgettext_lazy
 from django_countries import countries
 from PIL import Image, ImageOps
 
-from .models import Call, Edition, EditionState, Material, ProductionStage, Programme, Session
+from .models import (
+    Call,
+    Edition,
+    EditionState,
+    Material,
+    ProductionStage,
+    Programme,
+    Session,
+    SubtitleLanguage,
+)
 from .validators import time_zone_names
 
 # --- Logo -------------------------------------------------------------------------------
@@ -417,6 +426,14 @@ class CallForm(forms.ModelForm):
         help_text=_("Films at these stages may apply."),
         required_message=_("Tick at least one stage of production."),
     )
+    accepted_subtitles = forms.MultipleChoiceField(
+        label=capfirst(_("accepted subtitles")),
+        choices=[choice for choice in SubtitleLanguage.choices if choice[0] != "none"],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The current cut must carry one of these. Tick none to accept any."),
+        error_messages={"invalid_choice": _("“%(value)s” is not one of the choices.")},
+    )
     required_materials = choice_list_field(
         Material.choices,
         label=capfirst(_("required materials")),
@@ -437,6 +454,7 @@ class CallForm(forms.ModelForm):
             "min_eligible_countries",
             "minimum_runtime",
             "accepted_stages",
+            "accepted_subtitles",
             "required_materials",
             "max_stills",
         ]
@@ -466,6 +484,9 @@ class CallForm(forms.ModelForm):
 
     def clean_accepted_stages(self):
         return self._clean_choice_list("accepted_stages", ProductionStage)
+
+    def clean_accepted_subtitles(self):
+        return self._clean_choice_list("accepted_subtitles", SubtitleLanguage)
 
     def clean_required_materials(self):
         return self._clean_choice_list("required_materials", Material)

@@ -25,6 +25,17 @@ class ProductionStage(models.TextChoices):
     FINE_CUT = "fine_cut", pgettext_lazy("stage of production", "Fine cut")
 
 
+class SubtitleLanguage(models.TextChoices):
+    """Subtitles a cut carries; calls may require some (e.g. English or French)."""
+
+    NONE = "none", _("No subtitles")
+    ENGLISH = "en", _("English")
+    SPANISH = "es", _("Spanish")
+    FRENCH = "fr", _("French")
+    PORTUGUESE = "pt", _("Portuguese")
+    JAPANESE = "ja", _("Japanese")
+
+
 class Material(models.TextChoices):
     """What a call may require an application to include."""
 
@@ -308,6 +319,13 @@ class Call(models.Model):
         default=list,
         validators=[validate_choice_list(ProductionStage)],
     )
+    accepted_subtitles = models.JSONField(
+        _("accepted subtitles"),
+        default=list,
+        blank=True,
+        validators=[validate_choice_list(SubtitleLanguage)],
+        help_text=_("The current cut must carry one of these. Leave empty to accept any."),
+    )
     required_materials = models.JSONField(
         _("required materials"), default=list, validators=[validate_choice_list(Material)]
     )
@@ -378,6 +396,10 @@ class Call(models.Model):
     def get_accepted_stages_display(self):
         labels = dict(ProductionStage.choices)
         return [labels[code] for code in self.accepted_stages if code in labels]
+
+    def get_accepted_subtitles_display(self):
+        labels = dict(SubtitleLanguage.choices)
+        return [labels[code] for code in self.accepted_subtitles if code in labels]
 
     def get_required_materials_display(self):
         labels = dict(Material.choices)
