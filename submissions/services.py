@@ -1,0 +1,376 @@
+"""Every change to a producer's profile and projects goes through these functions. Views,
+tasks, commands and the juries app call them; nothing else assigns Project.status."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from editions.models import Call
+from outbox.services import queue_mail_to_user
+
+from . import eligibility
+from .models import (
+    Cut,
+    EventKind,
+    ProducerProfile,
+    Project,
+    ProjectEvent,
+    ProjectStatus,
+    Screening,
+)
+
+# Which statuses may follow which. SUBMITTED → DRAFT is staff reopening an application
+# for corrections.
+TRANSITIONS = {
+    ProjectStatus.DRAFT: {ProjectStatus.SUBMITTED, ProjectStatus.WITHDRAWN},
+    ProjectStatus.SUBMITTED: {
+        ProjectStatus.DRAFT,
+        ProjectStatus.UNDER_REVIEW,
+        ProjectStatus.NOT_SELECTED,
+        ProjectStatus.WITHDRAWN,
+    },
+    ProjectStatus.UNDER_REVIEW: {
+        ProjectStatus.SELECTED,
+        ProjectStatus.WAITLISTED,
+        ProjectStatus.NOT_SELECTED,
+        ProjectStatus.WITHDRAWN,
+    },
+    ProjectStatus.WAITLISTED: {
+        ProjectStatus.SELECTED,
+        ProjectStatus.NOT_SELECTED,
+        ProjectStatus.WITHDRAWN,
+    },
+    ProjectStatus.SELECTED: {ProjectStatus.WITHDRAWN, ProjectStatus.NOT_SELECTED},
+    ProjectStatus.NOT_SELECTED: set(),
+    ProjectStatus.WITHDRAWN: set(),
+}
+
+
+def allowed_statuses(status) -> set:
+    return TRANSITIONS.get(status, set())
+
+
+# --- Producer profile -------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_profile(*, profile: ProducerProfile, by=None) -> ProducerProfile:
+    profile.full_clean()
+    profile.save()
+    return profile
+
+
+# --- Projects ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_project(*, call: Call, owner, by=None, moment=None, **fields) -> Project:
+    """A producer starts an application to an open call. Staff entering an invited project
+    (by != owner) may do so whatever the dates."""
+    by = by or owner
+    if by == owner and not call.is_open(moment):
+        raise ValidationError(_("This call is not open for applications."), code="call_closed")
+    project = Project(call=call, owner=owner, **fields)
+    if by != owner:
+        project.invited_by = by
+    project.full_clean()
+    project.save()
+    return project
+
+
+@transaction.atomic
+def save_project(*, project: Project, by) -> Project:
+    """Save a step of the application. A producer edits only their drafts."""
+    stored_status = Project.objects.values_list("status", flat=True).get(pk=project.pk)
+    if by == project.owner and stored_status != ProjectStatus.DRAFT:
+        raise ValidationError(
+            _("This application has been submitted and can no longer be changed."),
+            code="not_editable",
+        )
+    project.status = stored_status  # never changed here: see set_project_status()
+    project.full_clean()
+    project.save()
+    return project
+
+
+def _record(project, *, kind, by=None, message="", from_status="", to_status="", visible=True):
+    return ProjectEvent.objects.create(
+        project=project,
+        kind=kind,
+        by=by,
+        message=message,
+        from_status=from_status,
+        to_status=to_status,
+        visible_to_producer=visible,
+    )
+
+
+@transaction.atomic
+def set_project_status(
+    *, project: Project, status: str, by=None, message: str = "", session=None
+) -> Project:
+    """The one door for a project's status: locks the row, does nothing when the status is
+    already the target, refuses a move not in TRANSITIONS, records the event."""
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    if project.status == status and (session is None or project.selected_session == session):
+        return project
+    if status != project.status and status not in allowed_statuses(project.status):
+        raise ValidationError(
+            _("An application cannot go from “%(old)s” to “%(new)s”.")
+            % {"old": project.get_status_display(), "new": ProjectStatus(status).label},
+            code="invalid_transition",
+        )
+    old = project.status
+    project.status = status
+    fields = ["status", "updated_at"]
+    if status == ProjectStatus.SUBMITTED:
+        project.submitted_at = timezone.now()
+        fields.append("submitted_at")
+    if status in (ProjectStatus.SELECTED, ProjectStatus.WAITLISTED) and session is not None:
+        project.selected_session = session
+        fields.append("selected_session")
+    elif status not in (ProjectStatus.SELECTED, ProjectStatus.WAITLISTED):
+        project.selected_session = None
+        fields.append("selected_session")
+    project.save(update_fields=fields)
+    _record(
+        project,
+        kind=EventKind.STATUS,
+        by=by,
+        message=message,
+        from_status=old,
+        to_status=status,
+    )
+    return project
+
+
+def effective_eligibility(project: Project, items=None) -> bool:
+    """Computed eligibility, unless staff overruled it."""
+    if project.screening == Screening.OVERRULED_ELIGIBLE:
+        return True
+    if project.screening == Screening.OVERRULED_INELIGIBLE:
+        return False
+    items = items if items is not None else eligibility.check_project(project)
+    return eligibility.is_complete(items)
+
+
+@transaction.atomic
+def submit_project(*, project: Project, by, moment=None) -> Project:
+    """Submit an application: only its producer, only while the call is open (judged on
+    the server), only when every eligibility item passes. Submitting twice — a double
+    click, two tabs — makes one submission and one confirmation mail."""
+    project = Project.objects.select_for_update().select_related("call__edition").get(pk=project.pk)
+    if by != project.owner:
+        raise PermissionDenied
+    if project.status == ProjectStatus.SUBMITTED:
+        return project
+    if project.status != ProjectStatus.DRAFT:
+        raise ValidationError(_("Only a draft can be submitted."), code="not_a_draft")
+    moment = moment or timezone.now()
+    if not project.call.is_open(moment):
+        raise ValidationError(
+            _("The deadline has passed: applications closed on %(deadline)s (%(zone)s time).")
+            % {
+                "deadline": timezone.localtime(
+                    project.call.closes_at, project.call.edition.tz
+                ).strftime("%Y-%m-%d %H:%M"),
+                "zone": project.call.edition.time_zone,
+            },
+            code="deadline_passed",
+        )
+    problems = eligibility.failures(eligibility.check_project(project))
+    if problems:
+        raise ValidationError([ValidationError(item.message, code=item.code) for item in problems])
+    project = set_project_status(project=project, status=ProjectStatus.SUBMITTED, by=by)
+    queue_mail_to_user(
+        user=project.owner,
+        template="submissions/mail/submitted",
+        context={"project": project, "call": project.call, "edition": project.call.edition},
+        kind="submissions.submitted",
+        dedupe_key=f"submitted:{project.pk}:{project.submitted_at.isoformat()}",
+    )
+    return project
+
+
+@transaction.atomic
+def withdraw_project(*, project: Project, by, reason: str = "") -> Project:
+    if by != project.owner:
+        raise PermissionDenied
+    return set_project_status(
+        project=project, status=ProjectStatus.WITHDRAWN, by=by, message=reason
+    )
+
+
+@transaction.atomic
+def reopen_project(*, project: Project, by, message: str) -> Project:
+    """Staff send a submitted application back to its producer for corrections."""
+    if not message.strip():
+        raise ValidationError(
+            {"message": _("Tell the producer what to correct.")}, code="message_required"
+        )
+    project = set_project_status(
+        project=project, status=ProjectStatus.DRAFT, by=by, message=message
+    )
+    queue_mail_to_user(
+        user=project.owner,
+        template="submissions/mail/reopened",
+        context={"project": project, "message": message, "edition": project.call.edition},
+        kind="submissions.reopened",
+    )
+    return project
+
+
+@transaction.atomic
+def send_message(*, project: Project, by, message: str) -> ProjectEvent:
+    """Staff write to the producer; the message stays on the project's page."""
+    if not message.strip():
+        raise ValidationError({"message": _("Write a message.")}, code="message_required")
+    event = _record(project, kind=EventKind.MESSAGE, by=by, message=message)
+    queue_mail_to_user(
+        user=project.owner,
+        template="submissions/mail/message",
+        context={"project": project, "message": message, "edition": project.call.edition},
+        kind="submissions.message",
+    )
+    return event
+
+
+@transaction.atomic
+def screen_project(*, project: Project, by, decision: str, reason: str = "") -> Project:
+    """Staff confirm the computed eligibility, or overrule it with a written reason."""
+    if decision not in Screening.values or decision == Screening.PENDING:
+        raise ValidationError({"decision": _("Choose a decision.")}, code="invalid_decision")
+    overruling = decision in (Screening.OVERRULED_ELIGIBLE, Screening.OVERRULED_INELIGIBLE)
+    if overruling and not reason.strip():
+        raise ValidationError(
+            {"reason": _("Write why you overrule the computed eligibility.")},
+            code="reason_required",
+        )
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    project.screening = decision
+    project.screening_reason = reason.strip()
+    project.screened_by = by
+    project.screened_at = timezone.now()
+    project.save(
+        update_fields=["screening", "screening_reason", "screened_by", "screened_at", "updated_at"]
+    )
+    _record(
+        project,
+        kind=EventKind.SCREENING,
+        by=by,
+        message=f"{Screening(decision).label}. {reason}".strip(),
+        visible=False,
+    )
+    return project
+
+
+# --- Cuts -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_cut(*, project: Project, by, cut: Cut) -> Cut:
+    """A new version of the film. Allowed after submission too: a work in progress changes
+    while it is judged, and jurors always see the latest cut."""
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    if project.status in (ProjectStatus.WITHDRAWN, ProjectStatus.NOT_SELECTED):
+        raise ValidationError(
+            _("This application is closed; no new cut can be added."), code="closed"
+        )
+    latest = project.cuts.aggregate(latest=Max("number"))["latest"] or 0
+    cut.project = project
+    cut.number = latest + 1
+    cut.full_clean()
+    cut.save()
+    if project.status != ProjectStatus.DRAFT:
+        _record(
+            project,
+            kind=EventKind.CUT_ADDED,
+            by=by,
+            message=cut.changes,
+        )
+    if project.new_cut_requested_at is not None:
+        project.new_cut_requested_at = None
+        project.save(update_fields=["new_cut_requested_at", "updated_at"])
+    return cut
+
+
+@transaction.atomic
+def update_cut(*, cut: Cut, by) -> Cut:
+    """Correct a cut's details (a typo in the link, a new password)."""
+    cut.full_clean()
+    cut.save()
+    return cut
+
+
+@transaction.atomic
+def request_new_cut(*, project: Project, by, message: str) -> Project:
+    if not message.strip():
+        raise ValidationError(
+            {"message": _("Say what the new cut should include.")}, code="message_required"
+        )
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    project.new_cut_requested_at = timezone.now()
+    project.save(update_fields=["new_cut_requested_at", "updated_at"])
+    _record(project, kind=EventKind.CUT_REQUESTED, by=by, message=message)
+    queue_mail_to_user(
+        user=project.owner,
+        template="submissions/mail/cut_requested",
+        context={"project": project, "message": message, "edition": project.call.edition},
+        kind="submissions.cut_requested",
+    )
+    return project
+
+
+# --- Carrying a project over ------------------------------------------------------------
+
+
+@transaction.atomic
+def carry_over_project(*, project: Project, call: Call, by) -> Project:
+    """Copy a project that was not selected into another call (the next session or
+    edition), with its companies, directors, post-production needs, cuts, stills and
+    documents. The new application starts as a draft and remembers where it came from."""
+    if project.status not in (ProjectStatus.NOT_SELECTED, ProjectStatus.WAITLISTED):
+        raise ValidationError(
+            _("Only a project that was not selected can be carried over."), code="not_carried"
+        )
+    if call.pk == project.call_id:
+        raise ValidationError({"call": _("Choose another call.")}, code="same_call")
+    if Project.objects.filter(carried_over_from=project, call=call).exists():
+        raise ValidationError(
+            {"call": _("This project was already carried over to that call.")},
+            code="already_carried",
+        )
+    source = Project.objects.get(pk=project.pk)
+    related = {
+        "companies": list(source.companies.all()),
+        "directors": list(source.directors.all()),
+        "post_production": list(source.post_production.all()),
+        "cuts": list(source.cuts.all()),
+        "stills": list(source.stills.all()),
+        "documents": list(source.documents.all()),
+    }
+    copy = Project.objects.get(pk=project.pk)
+    copy.pk = None
+    copy._state.adding = True
+    copy.call = call
+    copy.status = ProjectStatus.DRAFT
+    copy.selected_session = None
+    copy.carried_over_from = source
+    copy.screening = Screening.PENDING
+    copy.screening_reason = ""
+    copy.screened_by = None
+    copy.screened_at = None
+    copy.submitted_at = None
+    copy.new_cut_requested_at = None
+    copy.save()
+    for rows in related.values():
+        for row in rows:
+            row.pk = None
+            row._state.adding = True
+            row.project = copy
+            row.save()
+    _record(copy, kind=EventKind.CARRIED_OVER, by=by, message=str(source.call))
+    _record(source, kind=EventKind.CARRIED_OVER, by=by, message=str(call), visible=True)
+    return copy
