@@ -95,6 +95,17 @@ def save_project(*, project: Project, by) -> Project:
     return project
 
 
+@transaction.atomic
+def save_project_step(*, project: Project, by, formsets=()) -> Project:
+    """Save a step of the application with its rows (companies, directors, post-production
+    needs): all or nothing. The formsets must have been validated."""
+    project = save_project(project=project, by=by)
+    for formset in formsets:
+        formset.instance = project
+        formset.save()
+    return project
+
+
 def _record(project, *, kind, by=None, message="", from_status="", to_status="", visible=True):
     return ProjectEvent.objects.create(
         project=project,
