@@ -1,0 +1,98 @@
+"""What a benchmark module declares, and how one measurement is timed.
+
+A module bench/bench_<topic>.py exposes:
+
+- `setup(size) -> dict`: builds its data on an empty, migrated database (use bulk_create)
+  and returns a context, e.g. {"programme": …, "staff": …};
+- `MEASUREMENTS`: a list of `page(...)` (a GET that must answer 200) or `Measurement(...)`;
+  and/or functions named `bench_<name>(context)` that perform one repetition;
+- optionally `SIZES`, the default sizes (the `--sizes` option overrides them).
+
+Each measurement runs a warm-up, then several repetitions, each timed and its queries
+counted. The same measurement at two sizes keeps its name, so query counts can be compared.
+"""
+
+import math
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+
+@dataclass
+class Measurement:
+    name: str
+    run: Callable[[dict, Client], object]
+    user: str | None = None  # a key of the context: the client is signed in as that person
+
+
+def page(name: str, url: Callable[[dict], str], *, user: str | None = None) -> Measurement:
+    """GET the URL built from the context; anything but a 200 stops the run."""
+
+    def run(context: dict, client: Client):
+        address = url(context)
+        response = client.get(address)
+        if response.status_code != 200:
+            raise AssertionError(f"{name}: GET {address} answered {response.status_code}")
+        return response
+
+    return Measurement(name=name, run=run, user=user)
+
+
+def function_measurement(name: str, function: Callable[[dict], object]) -> Measurement:
+    return Measurement(name=name, run=lambda context, client: function(context))
+
+
+@dataclass
+class Result:
+    name: str
+    size: int
+    median_ms: float
+    p95_ms: float
+    queries: int
+    query_counts: tuple[int, ...]
+
+    def as_json(self) -> dict:
+        return {
+            "name": self.name,
+            "size": self.size,
+            "median_ms": round(self.median_ms, 2),
+            "p95_ms": round(self.p95_ms, 2),
+            "queries": self.queries,
+        }
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
+
+
+def measure(
+    measurement: Measurement, *, context: dict, size: int, warmup: int, repeat: int
+) -> Result:
+    client = Client()
+    if measurement.user is not None:
+        client.force_login(context[measurement.user])
+    for _ in range(warmup):
+        measurement.run(context, client)
+    timings, counts = [], []
+    for _ in range(repeat):
+        with CaptureQueriesContext(connection) as queries:
+            start = time.perf_counter()
+            measurement.run(context, client)
+            elapsed = time.perf_counter() - start
+        timings.append(elapsed * 1000)
+        counts.append(len(queries.captured_queries))
+    return Result(
+        name=measurement.name,
+        size=size,
+        median_ms=statistics.median(timings),
+        p95_ms=percentile(timings, 0.95),
+        queries=max(counts),
+        query_counts=tuple(sorted(set(counts))),
+    )
