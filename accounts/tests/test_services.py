@@ -166,3 +166,16 @@ def test_set_preferred_language_saves_known_language(producer):
     services.set_preferred_language(user=producer, language="pt")
     producer.refresh_from_db()
     assert producer.language == "pt"
+
+
+def test_confirmation_mail_greets_by_name_with_english_subject(producer):
+    mail = services.send_confirmation_link(user=producer)
+    assert mail.subject == "Confirm your email address for WIP Portal"
+    assert mail.body_text.startswith("Hello Paula Productora,")
+    assert "The link works for 3 days." in mail.body_text
+
+
+def test_password_reset_mail_names_the_account(producer):
+    mail = services.send_password_reset_link(user=producer)
+    assert mail.subject == "Choose a new password for WIP Portal"
+    assert "the WIP Portal account producer@example.org" in mail.body_text
