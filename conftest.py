@@ -2,6 +2,7 @@
 per role."""
 
 import pytest
+from django.utils import translation
 
 from accounts.tests.factories import PASSWORD, UserFactory
 from editions.tests.factories import CallFactory, EditionFactory, ProgrammeFactory, SessionFactory
@@ -11,6 +12,15 @@ from juries.tests.factories import JuryMemberFactory
 @pytest.fixture(autouse=True)
 def _private_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """A request to a /es/ page leaves Spanish active in the thread (LocaleMiddleware never
+    deactivates), which would make the next test's reverse() build /es/ URLs."""
+    translation.activate("en")
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

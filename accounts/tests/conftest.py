@@ -3,20 +3,10 @@
 import re
 
 import pytest
-from django.utils import translation
 
 from accounts.tests.factories import UserFactory
 
 LINK = re.compile(r"https?://\S+")
-
-
-@pytest.fixture(autouse=True)
-def _english_outside_requests():
-    """A request to a /es/ page leaves Spanish active in the thread (LocaleMiddleware never
-    deactivates), which would make the next test's reverse() build /es/ URLs."""
-    translation.activate("en")
-    yield
-    translation.deactivate()
 
 
 @pytest.fixture
