@@ -40,8 +40,7 @@ compilemessages: $(VENV)/.installed
 
 # Extracting new strings needs GNU gettext (apt-get install gettext); only translators need it.
 messages: $(VENV)/.installed
-	$(PY) manage.py makemessages --all --no-location --ignore=.venv --ignore=bench --ignore=tests
-	$(PY) manage.py makemessages --all --no-location -d djangojs --ignore=.venv --ignore=staticfiles
+	$(PY) manage.py makemessages --no-location --no-obsolete -l es -l fr -l pt --ignore="bench/*" --ignore="tests/*" --ignore="*/tests/*"
 
 demo: install
 	$(PY) manage.py migrate --no-input
