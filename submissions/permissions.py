@@ -33,6 +33,9 @@ def can_add_cut(user, project: Project) -> bool:
 
 
 def can_withdraw(user, project: Project) -> bool:
+    """A draft that was never submitted cannot be withdrawn: the festival never saw it."""
+    if project.status == ProjectStatus.DRAFT and project.submitted_at is None:
+        return False
     return is_owner(user, project) and project.status in (
         ProjectStatus.DRAFT,
         ProjectStatus.SUBMITTED,

@@ -127,6 +127,13 @@ def set_project_status(
     project = Project.objects.select_for_update().get(pk=project.pk)
     if project.status == status and (session is None or project.selected_session == session):
         return project
+    if status == ProjectStatus.WITHDRAWN and project.submitted_at is None:
+        # A draft never submitted has nothing to withdraw (and a project that is not a
+        # draft must have a submission time: see the project_submitted_has_time constraint).
+        raise ValidationError(
+            _("This draft was never submitted, so there is nothing to withdraw."),
+            code="never_submitted",
+        )
     if status != project.status and status not in allowed_statuses(project.status):
         raise ValidationError(
             _("An application cannot go from “%(old)s” to “%(new)s”.")
@@ -342,6 +349,7 @@ def carry_over_project(*, project: Project, call: Call, by) -> Project:
     """Copy a project that was not selected into another call (the next session or
     edition), with its companies, directors, post-production needs, cuts, stills and
     documents. The new application starts as a draft and remembers where it came from."""
+    project = Project.objects.select_for_update().get(pk=project.pk)  # its stored status
     if project.status not in (ProjectStatus.NOT_SELECTED, ProjectStatus.WAITLISTED):
         raise ValidationError(
             _("Only a project that was not selected can be carried over."), code="not_carried"

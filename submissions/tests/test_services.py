@@ -117,10 +117,20 @@ def test_reopen_project_returns_draft_with_message(
 
 
 def test_withdraw_project_only_by_owner(draft, producer, staff):
+    services.submit_project(project=draft, by=producer)
     with pytest.raises(PermissionDenied):
         services.withdraw_project(project=draft, by=staff)
     project = services.withdraw_project(project=draft, by=producer, reason="Found funding")
     assert project.status == ProjectStatus.WITHDRAWN
+
+
+def test_withdraw_project_refused_for_a_draft_never_submitted(draft, producer):
+    with pytest.raises(ValidationError) as error:
+        services.withdraw_project(project=draft, by=producer)
+    assert error.value.code == "never_submitted"
+    draft.refresh_from_db()
+    assert draft.status == ProjectStatus.DRAFT
+    assert not ProjectEvent.objects.filter(project=draft).exists()
 
 
 def test_screen_project_overrule_needs_reason(draft, staff):
