@@ -53,7 +53,7 @@ def clean_env(**variables):
 
 
 def read_settings(**variables):
-    completed = subprocess.run(  # noqa: S603 - our own interpreter and a fixed script
+    completed = subprocess.run(
         [sys.executable, "-c", READ_SETTINGS],
         cwd=BASE_DIR,
         env=clean_env(**variables),
