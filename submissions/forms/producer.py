@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django import forms
 from django.forms.models import BaseInlineFormSet, inlineformset_factory
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from ..models import (
@@ -49,13 +50,20 @@ class DateInput(forms.DateInput):
 
 
 class ProducerProfileForm(CountedFieldsMixin, forms.ModelForm):
+    website = forms.URLField(
+        label=capfirst(_("website")),
+        required=False,
+        max_length=200,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"placeholder": "https://"}),
+    )
+
     class Meta:
         model = ProducerProfile
         fields = ["company", "country", "address", "phone", "website", "contact_person"]
         widgets = {
             "address": forms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"}),
             "phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
-            "website": forms.URLInput(attrs={"placeholder": "https://"}),
             "company": forms.TextInput(attrs={"autocomplete": "organization"}),
             "contact_person": forms.TextInput(attrs={"autocomplete": "name"}),
         }
@@ -130,8 +138,8 @@ class CompanyForm(CountedFieldsMixin, forms.ModelForm):
         error_messages = {
             "share": {
                 "invalid": _("Enter the share as a number, e.g. 60 or 33.34."),
-                "min_value": _("A share must be more than 0 %."),
-                "max_value": _("A share can be at most 100 %."),
+                "min_value": _("A share must be more than 0 %%."),
+                "max_value": _("A share can be at most 100 %%."),
                 "max_digits": _("Enter a share between 0.01 and 100."),
                 "max_decimal_places": _("Use at most two decimal places."),
                 "required": _("Enter this company's share of the production."),
@@ -141,7 +149,16 @@ class CompanyForm(CountedFieldsMixin, forms.ModelForm):
         }
 
 
-class BaseCompanyFormSet(BaseInlineFormSet):
+class RowsFormSet(BaseInlineFormSet):
+    """Rows of a step (companies, directors, needs), each with a "remove" box."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].widget.attrs["class"] = "form-check-input"
+
+
+class BaseCompanyFormSet(RowsFormSet):
     def clean(self):
         super().clean()
         total = Decimal("0")
@@ -188,6 +205,7 @@ DirectorFormSet = inlineformset_factory(
     Project,
     Director,
     form=DirectorForm,
+    formset=RowsFormSet,
     extra=1,
     can_delete=True,
     max_num=10,
@@ -244,9 +262,14 @@ class PostProductionForm(CountedFieldsMixin, forms.ModelForm):
         }
 
 
-class BasePostProductionFormSet(BaseInlineFormSet):
+class BasePostProductionFormSet(RowsFormSet):
     def clean(self):
-        super().clean()
+        # Our message goes by the repeated need; Django's generic one would go above all.
+        if not self._flag_repeated_needs():
+            super().clean()
+
+    def _flag_repeated_needs(self):
+        repeated = False
         needs = set()
         for form in self.forms:
             if not hasattr(form, "cleaned_data") or form.cleaned_data.get("DELETE"):
@@ -260,7 +283,9 @@ class BasePostProductionFormSet(BaseInlineFormSet):
                         code="duplicate_need",
                     ),
                 )
+                repeated = True
             needs.add(need)
+        return repeated
 
 
 PostProductionFormSet = inlineformset_factory(
