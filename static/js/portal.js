@@ -22,3 +22,74 @@
 
   document.querySelectorAll("[data-counter]").forEach(attachCounter);
 })();
+
+// Application form (submissions): "add a row" buttons for formsets and the running total
+// of the companies' shares. Without JavaScript the page offers one empty row per save.
+(function () {
+  "use strict";
+
+  function attachCounters(root) {
+    root.querySelectorAll("[data-counter]").forEach(function (field) {
+      if (field.nextElementSibling && field.nextElementSibling.classList.contains("char-counter")) { return; }
+      var max = parseInt(field.getAttribute("maxlength"), 10);
+      if (!max) { return; }
+      var counter = document.createElement("div");
+      counter.className = "form-text text-end char-counter";
+      counter.setAttribute("aria-live", "polite");
+      field.insertAdjacentElement("afterend", counter);
+      function update() { counter.textContent = field.value.length + " / " + max; }
+      field.addEventListener("input", update);
+      update();
+    });
+  }
+
+  function updateShares() {
+    document.querySelectorAll("[data-share-total]").forEach(function (output) {
+      var total = 0;
+      document.querySelectorAll("[data-share]").forEach(function (input) {
+        var row = input.closest("[data-formset-row]");
+        var remove = row && row.querySelector("input[type=checkbox][name$='-DELETE']");
+        if (remove && remove.checked) { return; }
+        var value = parseFloat((input.value || "").replace(",", "."));
+        if (!isNaN(value)) { total += value; }
+      });
+      total = Math.round(total * 100) / 100;
+      output.textContent = String(total);
+      var box = output.closest("[data-share-box]");
+      if (box) {
+        box.classList.toggle("text-success", total === 100);
+        box.classList.toggle("text-danger", total !== 100);
+      }
+    });
+  }
+
+  document.querySelectorAll("[data-formset-add]").forEach(function (button) {
+    var prefix = button.getAttribute("data-formset-add");
+    var template = document.getElementById(prefix + "-empty-form");
+    var body = document.querySelector("[data-formset-body='" + prefix + "']");
+    var total = document.getElementById("id_" + prefix + "-TOTAL_FORMS");
+    var max = document.getElementById("id_" + prefix + "-MAX_NUM_FORMS");
+    if (!template || !body || !total) { return; }
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var index = parseInt(total.value, 10);
+      if (max && index >= parseInt(max.value, 10)) { return; }
+      var holder = document.createElement("div");
+      holder.innerHTML = template.innerHTML.replace(/__prefix__/g, String(index));
+      var row = holder.firstElementChild;
+      body.appendChild(row);
+      total.value = String(index + 1);
+      attachCounters(row);
+      var first = row.querySelector("input:not([type=hidden]), select, textarea");
+      if (first) { first.focus(); }
+    });
+  });
+
+  document.addEventListener("input", function (event) {
+    if (event.target.matches("[data-share]")) { updateShares(); }
+  });
+  document.addEventListener("change", function (event) {
+    if (event.target.matches("input[name$='-DELETE']")) { updateShares(); }
+  });
+  updateShares();
+})();
