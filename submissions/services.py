@@ -1,10 +1,15 @@
 """Every change to a producer's profile and projects goes through these functions. Views,
 tasks, commands and the juries app call them; nothing else assigns Project.status."""
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from editions.models import Call
@@ -393,3 +398,47 @@ def carry_over_project(*, project: Project, call: Call, by) -> Project:
     _record(copy, kind=EventKind.CARRIED_OVER, by=by, message=str(source.call))
     _record(source, kind=EventKind.CARRIED_OVER, by=by, message=str(call), visible=True)
     return copy
+
+
+# --- Invited projects -------------------------------------------------------------------
+
+
+@transaction.atomic
+def invite_project(*, call: Call, email: str, full_name: str, language: str, by, **fields):
+    """Staff enter a project on a producer's behalf (forums that work by invitation) and
+    invite the producer to complete it. A person new to the portal gets an account without
+    a password and a link to choose one; someone who has an account keeps it. Returns the
+    project; the project's invited_by is the staff member."""
+    User = get_user_model()  # noqa: N806 (the model class, named as Django names it)
+    email = User.objects.normalize_email(email).strip().lower()
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        user = User(email=email, full_name=full_name.strip(), language=language)
+        user.set_unusable_password()
+        user.full_clean()
+        user.save()
+    project = create_project(call=call, owner=user, by=by, **fields)
+    set_password_path = ""
+    if not user.has_usable_password():
+        with translation.override(user.language):
+            set_password_path = reverse(
+                "accounts:password_reset_confirm",
+                kwargs={
+                    "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                    "token": default_token_generator.make_token(user),
+                },
+            )
+    queue_mail_to_user(
+        user=user,
+        template="submissions/mail/invited",
+        context={
+            "project": project,
+            "call": call,
+            "edition": call.edition,
+            "invited_by": by,
+            "set_password_path": set_password_path,
+        },
+        kind="submissions.invited",
+        dedupe_key=f"invited:{project.pk}",
+    )
+    return project
