@@ -4,6 +4,7 @@ the views, and every refusal with the database and the storage unchanged."""
 import pytest
 from django.contrib.messages import get_messages
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -489,3 +490,37 @@ def test_document_delete_staff_after_submission_allowed(
         response = staff_client.post(url("document_delete", document.pk))
     assert response["Location"] == url("staff_project", submitted.pk) + "#documents"
     assert not Document.objects.exists()
+
+
+# --- CSRF: upload views check it themselves, after the request's length -------------------
+
+
+def test_still_upload_without_csrf_token_refused(draft, producer, settings):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(producer)
+    response = post_stills(client, draft, upload(jpeg_bytes()))
+    assert response.status_code == 403
+    assert not Still.objects.exists()
+    assert stored(settings) == []
+
+
+def test_still_upload_with_csrf_token_accepted(draft, producer, django_capture_on_commit_callbacks):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(producer)
+    page = client.get(url("still_upload", draft.pk))
+    token = page.context["csrf_token"]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url("still_upload", draft.pk),
+            {"images": [upload(jpeg_bytes())], "csrfmiddlewaretoken": str(token)},
+        )
+    assert response.status_code == 302
+    assert draft.stills.count() == 1
+
+
+def test_still_delete_without_csrf_token_refused(draft, producer):
+    still = StillFactory(project=draft)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(producer)
+    assert client.post(url("still_delete", still.pk)).status_code == 403
+    assert Still.objects.filter(pk=still.pk).exists()
