@@ -233,6 +233,14 @@ def reopen_project(*, project: Project, by, message: str) -> Project:
         raise ValidationError(
             {"message": _("Tell the producer what to correct.")}, code="message_required"
         )
+    # A draft is already open: reopening it again would only mail the producer twice.
+    if Project.objects.values_list("status", flat=True).get(pk=project.pk) != (
+        ProjectStatus.SUBMITTED
+    ):
+        raise ValidationError(
+            _("Only a submitted application can be reopened for corrections."),
+            code="not_submitted",
+        )
     project = set_project_status(
         project=project, status=ProjectStatus.DRAFT, by=by, message=message
     )

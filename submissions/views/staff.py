@@ -342,8 +342,9 @@ class StaffActionView(StaffProjectPageMixin, FormView):
         return self.render_to_response(self.get_context_data(form=form))
 
     def get_context_data(self, **kwargs):
-        form = kwargs.pop("form")
-        return {**kwargs, **self.page_context(**{self.form_name: form}), "view": self}
+        context = super().get_context_data(**kwargs)
+        context.update(self.page_context(**{self.form_name: context["form"]}))
+        return context
 
     def get_success_url(self):
         return reverse("submissions:staff_project", kwargs={"pk": self.project.pk})
