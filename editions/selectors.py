@@ -1,6 +1,7 @@
 """Reads that need more than one line."""
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .models import Call, Edition, EditionState, Programme, Session
@@ -90,14 +91,24 @@ def managed_programmes(*, user, editions_shown=5):
     )
 
 
+def _count_of(model):
+    """How many rows of `model` point at the outer edition, as a correlated subquery: the
+    database counts only for the page of editions shown, not for every edition first."""
+    rows = (
+        model.objects.filter(edition=OuterRef("pk"))
+        .order_by()
+        .values("edition")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+
 def editions_with_counts(*, programme):
     """A programme's editions with how many sessions and calls each has, in one query."""
     return (
         Edition.objects.filter(programme=programme)
         .select_related("programme")
-        .annotate(
-            session_count=Count("sessions", distinct=True),
-            call_count=Count("calls", distinct=True),
-        )
+        .annotate(session_count=_count_of(Session), call_count=_count_of(Call))
         .order_by("-year", "-number")
     )
