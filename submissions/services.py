@@ -19,6 +19,7 @@ from . import eligibility
 from .models import (
     Cut,
     EventKind,
+    PostProductionItem,
     ProducerProfile,
     Project,
     ProjectEvent,
@@ -107,8 +108,25 @@ def save_project_step(*, project: Project, by, formsets=()) -> Project:
     project = save_project(project=project, by=by)
     for formset in formsets:
         formset.instance = project
-        formset.save()
+        if formset.model is PostProductionItem:
+            _save_rows_unique_per_project(formset)
+        else:
+            formset.save()
     return project
+
+
+def _save_rows_unique_per_project(formset):
+    """Post-production needs are unique per project: two saved rows that swap their needs
+    would collide row by row, so changed rows are replaced rather than updated."""
+    rows = formset.save(commit=False)
+    for row in formset.deleted_objects:
+        row.delete()
+    changed = [row.pk for row in rows if row.pk is not None]
+    formset.model.objects.filter(pk__in=changed).delete()
+    for row in rows:
+        row.pk = None
+        row._state.adding = True
+        row.save()
 
 
 def _record(project, *, kind, by=None, message="", from_status="", to_status="", visible=True):

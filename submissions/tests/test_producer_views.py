@@ -16,6 +16,7 @@ from outbox.models import Mail
 from submissions import services
 from submissions.models import (
     EventKind,
+    PostProductionItem,
     ProducerProfile,
     Project,
     ProjectEvent,
@@ -412,6 +413,25 @@ def test_financing_step_saves_partial_draft_with_needs(producer_client, call, pr
 def test_financing_step_shows_missing_financing(producer_client, draft):
     response = producer_client.get(step(draft, "financing"))
     assert "70,000.00 USD" in html(response) or "70000.00 USD" in html(response)
+
+
+def test_financing_step_swaps_needs_of_saved_rows(producer_client, call, producer):
+    project = Project.objects.create(call=call, owner=producer)
+    colour = PostProductionItem.objects.create(project=project, need="colour", amount=1)
+    sound = PostProductionItem.objects.create(project=project, need="sound", amount=2)
+    data = financing_data(
+        needs=[
+            {"id": str(colour.pk), "need": "sound", "amount": "1"},
+            {"id": str(sound.pk), "need": "colour", "amount": "2"},
+        ]
+    )
+    data["post_production-INITIAL_FORMS"] = "2"
+    response = producer_client.post(step(project, "financing"), data)
+    assert response.status_code == 302
+    assert sorted(project.post_production.values_list("need", "amount")) == [
+        ("colour", Decimal("2")),
+        ("sound", Decimal("1")),
+    ]
 
 
 def test_financing_step_duplicate_need_refused(producer_client, draft):
