@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Lower, NullIf
 from django.utils import timezone
+from django_countries import countries
 
 from editions import selectors as edition_selectors
 from editions.models import Call
@@ -146,11 +147,106 @@ def staff_applications(
     return projects.order_by(*ordering)
 
 
+# The rows eligibility.check_project reads, fetched in bulk for lists.
+BULK_RELATIONS = ("companies", "directors", "cuts", "stills", "documents")
+
+
+class _Rows:
+    """A relation fetched in bulk, read as check_project reads it: `.all()`."""
+
+    __slots__ = ("rows",)
+
+    def __init__(self, rows):
+        self.rows = rows
+
+    def all(self):
+        return self.rows
+
+
+class BulkProject:
+    """A project whose companies, directors, cuts, stills and documents were fetched in
+    bulk into lists (`Prefetch(..., to_attr="bulk_<relation>")`), seen as
+    eligibility.check_project reads a project. Django's prefetch into related managers
+    builds a filtered queryset for every project and relation (about 0.1 ms each): at
+    2,000 applications that alone took more than half a second. Every other attribute
+    is the project's own."""
+
+    current_cut = Project.current_cut
+
+    def __init__(self, project):
+        self.project = project
+        for name in BULK_RELATIONS:
+            setattr(self, name, _Rows(getattr(project, f"bulk_{name}")))
+
+    def __getattr__(self, name):
+        return getattr(self.project, name)
+
+
+class BulkCall:
+    """A call as check_project reads it for many projects: the lists of its rules (the
+    eligible countries, the accepted stages and subtitles in words) made once, not once
+    per project. Every other attribute is the call's own."""
+
+    def __init__(self, call):
+        self.call = call
+        self.eligible_countries = list(call.eligible_countries)
+        self._stages = call.get_accepted_stages_display()
+        self._subtitles = call.get_accepted_subtitles_display()
+
+    def get_accepted_stages_display(self):
+        return self._stages
+
+    def get_accepted_subtitles_display(self):
+        return self._subtitles
+
+    def __getattr__(self, name):
+        return getattr(self.call, name)
+
+
+class CallCache(dict):
+    """One BulkCall per call id, for checking the projects of a list."""
+
+    def __missing__(self, call):
+        self[call] = value = BulkCall(call)
+        return value
+
+
+def bulk_view(project):
+    """The project as check_project should read it: through its bulk-fetched lists when
+    it has them, else itself (its managers, prefetched or not)."""
+    return BulkProject(project) if hasattr(project, "bulk_companies") else project
+
+
+# The columns of each relation that the rows of the list and the export, and
+# check_project, read. Ordered by project id, not by the models' default ordering (which
+# starts with "project" and so would join the projects again only to sort).
+BULK_QUERYSETS = {
+    "companies": lambda: ProjectCompany.objects.only(
+        "project_id", "name", "country", "role", "share", "position"
+    ).order_by("project_id", "position", "pk"),
+    "directors": lambda: Director.objects.only(
+        "project_id", "name", "nationality", "gender", "photo", "position"
+    ).order_by("project_id", "position", "pk"),
+    "cuts": lambda: Cut.objects.only(
+        "project_id", "number", "runtime", "stage", "subtitles", "screener_url"
+    ).order_by("project_id", "-number"),
+    "stills": lambda: Still.objects.only("project_id").order_by("project_id", "position", "pk"),
+    "documents": lambda: Document.objects.only("project_id", "kind").order_by("project_id", "kind"),
+}
+
+
+def _bulk_prefetches():
+    return [
+        Prefetch(relation, queryset=queryset(), to_attr=f"bulk_{relation}")
+        for relation, queryset in BULK_QUERYSETS.items()
+    ]
+
+
 def with_eligibility_data(projects):
-    """What a row of the list (and eligibility.check_project) reads, in a fixed number of
-    queries whatever the number of projects."""
-    return projects.select_related("call", "owner").prefetch_related(
-        "companies", "directors", "cuts", "stills", "documents"
+    """What a row of the list or the export (and eligibility.check_project, through
+    bulk_view) reads, in a fixed number of queries whatever the number of projects."""
+    return projects.select_related("call", "owner", "selected_session").prefetch_related(
+        *_bulk_prefetches()
     )
 
 
@@ -159,34 +255,34 @@ def _lean_eligibility_queryset(projects):
     state of every application of an edition at once."""
     fields = {name for names in eligibility.REQUIRED_FIELDS.values() for name in names}
     fields |= {"call_id", "premiere_status", "total_budget", "secured_amount", "screening"}
-    return projects.only(*sorted(fields)).prefetch_related(
-        Prefetch(
-            "companies",
-            queryset=ProjectCompany.objects.only("project_id", "country", "role", "share"),
-        ),
-        Prefetch("directors", queryset=Director.objects.only("project_id", "photo")),
-        Prefetch(
-            "cuts",
-            queryset=Cut.objects.only(
-                "project_id", "number", "runtime", "stage", "subtitles", "screener_url"
-            ),
-        ),
-        Prefetch("stills", queryset=Still.objects.only("project_id")),
-        Prefetch("documents", queryset=Document.objects.only("project_id", "kind")),
-    )
+    return projects.only(*sorted(fields)).prefetch_related(*_bulk_prefetches())
 
 
 def pks_with_eligibility(projects, *, state: str, edition) -> list[int]:
     """The pks of `projects`, in their order, whose computed eligibility is `state`. The
     check runs in memory over bulk-fetched rows: a fixed number of queries, time in
     proportion to the number of applications (see bench/bench_submissions.py)."""
-    calls = {call.pk: call for call in edition.calls.all()}
+    calls = {call.pk: BulkCall(call) for call in edition.calls.all()}
     return [
         project.pk
         for project in _lean_eligibility_queryset(projects)
-        if eligibility_state(eligibility.check_project(project, call=calls[project.call_id]))
+        if eligibility_state(
+            eligibility.check_project(BulkProject(project), call=calls[project.call_id])
+        )
         == state
     ]
+
+
+def edition_countries(*, edition) -> list[str]:
+    """The countries of the companies of the edition's applications, sorted by name in
+    the active language: the choices of the list's country filter."""
+    codes = (
+        ProjectCompany.objects.filter(project__call__edition=edition)
+        .order_by()
+        .values_list("country", flat=True)
+        .distinct()
+    )
+    return sorted(codes, key=lambda code: countries.name(code))
 
 
 def status_counts(*, edition) -> dict[str, int]:

@@ -48,9 +48,13 @@ class ApplicationFilterForm(forms.Form):
     call = forms.ModelChoiceField(
         label=_("Call"), queryset=Call.objects.none(), required=False, empty_label=_("All calls")
     )
-    country = forms.ChoiceField(label=_("Country"), required=False)
+    country = forms.ChoiceField(
+        label=_("Country"),
+        required=False,
+        help_text=_("The producing company's country, among those of this edition's companies."),
+    )
     any_company = forms.BooleanField(
-        label=_("Any company of the film, not only the producing company"), required=False
+        label=_("Any company of the film (co-producers too)"), required=False
     )
     genre = forms.ChoiceField(label=_("Genre"), required=False)
     eligibility = forms.ChoiceField(label=_("Computed eligibility"), required=False)
@@ -64,7 +68,9 @@ class ApplicationFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = _any(_("All but drafts")) + list(ProjectStatus.choices)
         self.fields["call"].queryset = edition.calls.order_by("closes_at")
-        self.fields["country"].choices = _any(_("Any country")) + list(countries)
+        self.fields["country"].choices = _any(_("Any country")) + [
+            (code, countries.name(code)) for code in selectors.edition_countries(edition=edition)
+        ]
         self.fields["genre"].choices = _any(_("Any genre")) + list(Genre.choices)
         self.fields["eligibility"].choices = _any(_("Any")) + ELIGIBILITY_CHOICES
         self.fields["screening"].choices = _any(_("Any")) + list(Screening.choices)

@@ -19,7 +19,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from editions.mixins import StaffAreaMixin
-from editions.models import Edition
+from editions.models import Edition, ProductionStage
 
 from .. import eligibility, selectors, services
 from ..forms.staff import (
@@ -34,6 +34,8 @@ from ..forms.staff import (
 from ..mixins import StaffProjectMixin
 from ..models import (
     CompanyRole,
+    Gender,
+    Genre,
     ProducerProfile,
     Project,
     ProjectStatus,
@@ -79,22 +81,26 @@ class StaffEditionMixin(StaffAreaMixin):
         return ApplicationFilterForm(self.request.GET, edition=self.edition)
 
 
-def application_row(project):
+def application_row(project, *, calls=None):
     """What a row of the list or the export shows about a project whose companies,
-    directors, cuts, stills and documents were prefetched."""
-    items = eligibility.check_project(project, call=project.call)
-    companies = list(project.companies.all())
+    directors, cuts, stills and documents were prefetched. `calls`, a
+    selectors.CallCache, shares the reading of each call's rules between rows."""
+    view = selectors.bulk_view(project)
+    call = calls[project.call] if calls is not None else project.call
+    items = eligibility.check_project(view, call=call)
+    companies = list(view.companies.all())
     producing = next((c for c in companies if c.role == CompanyRole.PRODUCER), None)
+    state = selectors.eligibility_state(items)
     return {
         "project": project,
         "items": items,
         "failures": eligibility.failures(items),
-        "state": selectors.eligibility_state(items),
-        "state_label": STATE_LABELS[selectors.eligibility_state(items)],
+        "state": state,
+        "state_label": STATE_LABELS[state],
         "producing_company": producing,
         "companies": companies,
-        "directors": list(project.directors.all()),
-        "cut": project.current_cut(),
+        "directors": list(view.directors.all()),
+        "cut": view.current_cut(),
     }
 
 
@@ -109,6 +115,7 @@ class StaffListView(StaffEditionMixin, TemplateView):
         filters = form.filters()
         state = filters.pop("eligibility")
         projects = selectors.staff_applications(edition=self.edition, **filters)
+        calls = selectors.CallCache()
         if state:
             # Eligibility is computed, not stored: it is checked in memory over the
             # filtered applications, then the page is read in full.
@@ -116,11 +123,11 @@ class StaffListView(StaffEditionMixin, TemplateView):
             page = Paginator(pks, PAGE_SIZE).get_page(self.request.GET.get("page"))
             by_pk = selectors.with_eligibility_data(Project.objects.filter(pk__in=page.object_list))
             by_pk = {project.pk: project for project in by_pk}
-            rows = [application_row(by_pk[pk]) for pk in page.object_list]
+            rows = [application_row(by_pk[pk], calls=calls) for pk in page.object_list]
         else:
             projects = selectors.with_eligibility_data(projects)
             page = Paginator(projects, PAGE_SIZE).get_page(self.request.GET.get("page"))
-            rows = [application_row(project) for project in page.object_list]
+            rows = [application_row(project, calls=calls) for project in page.object_list]
         counts = selectors.status_counts(edition=self.edition)
         return super().get_context_data(
             form=form,
@@ -196,7 +203,26 @@ def export_header(*, zone: str):
     ]
 
 
-def export_line(row, *, tz) -> list:
+class ExportLabels:
+    """Labels in the export's language, looked up once per export rather than once per
+    cell (a get_FOO_display() call translates every choice of the field)."""
+
+    def __init__(self):
+        self.status = {code: str(label) for code, label in ProjectStatus.choices}
+        self.genre = {code: str(label) for code, label in Genre.choices}
+        self.stage = {code: str(label) for code, label in ProductionStage.choices}
+        self.gender = {code: str(label) for code, label in Gender.choices}
+        self.screening = {code: str(label) for code, label in Screening.choices}
+        self.states = {code: str(label) for code, label in STATE_LABELS.items()}
+        self._countries = {}
+
+    def country(self, country) -> str:
+        if country.code not in self._countries:
+            self._countries[country.code] = str(country.name)
+        return self._countries[country.code]
+
+
+def export_line(row, *, tz, labels: ExportLabels) -> list:
     project = row["project"]
     producing = row["producing_company"]
     cut = row["cut"]
@@ -209,31 +235,32 @@ def export_line(row, *, tz) -> list:
         project.pk,
         project.original_title,
         project.english_title,
-        project.get_status_display(),
+        labels.status.get(project.status, project.status),
         project.call.title,
         project.owner.full_name,
         project.owner.email,
         producing.name if producing else "",
-        producing.country.name if producing else "",
+        labels.country(producing.country) if producing else "",
         "; ".join(
             f"{company.name} ({company.country.code}, {_share(company.share)} %)"
             for company in row["companies"]
         ),
         "; ".join(
-            f"{director.name} ({director.nationality.code}, {director.get_gender_display()})"
+            f"{director.name} ({director.nationality.code}, "
+            f"{labels.gender.get(director.gender, director.gender)})"
             for director in row["directors"]
         ),
-        project.get_genre_display(),
-        cut.get_stage_display() if cut else "",
+        labels.genre.get(project.genre, project.genre),
+        labels.stage.get(cut.stage, cut.stage) if cut else "",
         cut.runtime if cut else "",
         _amount(project.total_budget),
         _amount(project.secured_amount),
         _amount(project.financing_missing),
         project.currency,
         submitted,
-        row["state_label"],
+        labels.states[row["state"]],
         "; ".join(item.message for item in row["failures"]),
-        project.get_screening_display(),
+        labels.screening.get(project.screening, project.screening),
         project.screening_reason,
     ]
 
@@ -262,13 +289,16 @@ class StaffExportView(StaffEditionMixin, View):
         writer = csv.writer(_Echo())
         tz = self.edition.tz
         with translation.override(language):
+            labels = ExportLabels()
+            calls = selectors.CallCache()
             header = export_header(zone=self.edition.time_zone)
             yield "\ufeff" + writer.writerow(header)
             for project in projects.iterator(chunk_size=EXPORT_CHUNK_SIZE):
-                row = application_row(project)
+                row = application_row(project, calls=calls)
                 if state and row["state"] != state:
                     continue
-                yield writer.writerow([csv_cell(cell) for cell in export_line(row, tz=tz)])
+                line = export_line(row, tz=tz, labels=labels)
+                yield writer.writerow([csv_cell(cell) for cell in line])
 
 
 # --- A project --------------------------------------------------------------------------
