@@ -10,12 +10,56 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.template.defaultfilters import floatformat
-from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext
+from django.utils.translation import ngettext as django_ngettext
 
 from editions.models import Material, SubtitleLanguage
 
 from .models import CompanyRole, PremiereStatus
+
+
+class Text:
+    """A message translated and formatted only when it is shown. The staff list and the
+    export check thousands of projects and show few of their messages."""
+
+    __slots__ = ("_render",)
+
+    def __init__(self, render):
+        self._render = render
+
+    def __mod__(self, params):
+        render = self._render
+        return Text(lambda: render() % params)
+
+    def __str__(self):
+        return self._render()
+
+    def __eq__(self, other):
+        return str(self) == str(other)
+
+    def __hash__(self):
+        return hash(str(self))
+
+
+def _(message):
+    return Text(lambda: gettext(message))
+
+
+def ngettext(singular, plural, count):
+    return Text(lambda: django_ngettext(singular, plural, count))
+
+
+class Lazy:
+    """A value put into a message, worked out only when the message is shown."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value):
+        self._value = value
+
+    def __str__(self):
+        return str(self._value())
+
 
 # The steps of the application form, in order.
 STEP_PROJECT = "project"
@@ -51,16 +95,16 @@ REQUIRED_FIELDS = {
 HUNDRED = Decimal("100")
 
 
-def _percent(value: Decimal) -> str:
+def _percent(value: Decimal) -> Lazy:
     """120 → "120", 50.5 → "50.50" (with the active language's decimal mark)."""
-    return floatformat(value, -2)
+    return Lazy(lambda: floatformat(value, -2))
 
 
 @dataclass(frozen=True)
 class Item:
     code: str
     passed: bool
-    message: str
+    text: Text
     step: str
     # An incomplete item can be completed; an ineligible one means the film does not fit
     # the call as it stands (a premiere, a country outside the list…).
@@ -70,13 +114,17 @@ class Item:
     def failed(self):
         return not self.passed
 
+    @property
+    def message(self) -> str:
+        return str(self.text)
 
-def _complete(code, step, passed, message):
-    return Item(code=code, passed=passed, message=str(message), step=step)
+
+def _complete(code, step, passed, text):
+    return Item(code=code, passed=passed, text=text, step=step)
 
 
-def _rule(code, step, passed, message):
-    return Item(code=code, passed=passed, message=str(message), step=step, blocking=True)
+def _rule(code, step, passed, text):
+    return Item(code=code, passed=passed, text=text, step=step, blocking=True)
 
 
 def check_project(project, call=None) -> list[Item]:
@@ -94,20 +142,22 @@ def check_project(project, call=None) -> list[Item]:
     return items
 
 
+def _field_names(project, names):
+    return Lazy(
+        lambda: ", ".join(str(project._meta.get_field(name).verbose_name) for name in names)
+    )
+
+
 def _check_fields(project):
     items = []
     for step, names in REQUIRED_FIELDS.items():
-        missing = [
-            str(project._meta.get_field(name).verbose_name)
-            for name in names
-            if getattr(project, name) in (None, "")
-        ]
+        missing = [name for name in names if getattr(project, name) in (None, "")]
         items.append(
             _complete(
                 f"fields_{step}",
                 step,
                 not missing,
-                _("Fill in: %(fields)s.") % {"fields": ", ".join(missing)}
+                _("Fill in: %(fields)s.") % {"fields": _field_names(project, missing)}
                 if missing
                 else _("Every field of this step is filled in."),
             )
@@ -243,23 +293,23 @@ def _check_cut(project, call):
         )
     ]
     if call.accepted_stages:
-        accepted = ", ".join(str(label) for label in call.get_accepted_stages_display())
+        accepted = Lazy(lambda: ", ".join(map(str, call.get_accepted_stages_display())))
         items.append(
             _rule(
                 "stage",
                 STEP_MATERIALS,
                 cut.stage in call.accepted_stages,
                 _("The current cut is at an accepted stage (%(stage)s).")
-                % {"stage": cut.get_stage_display()}
+                % {"stage": Lazy(cut.get_stage_display)}
                 if cut.stage in call.accepted_stages
                 else _(
                     "The current cut is at the stage “%(stage)s”; the call accepts: %(accepted)s."
                 )
-                % {"stage": cut.get_stage_display(), "accepted": accepted},
+                % {"stage": Lazy(cut.get_stage_display), "accepted": accepted},
             )
         )
     if call.accepted_subtitles:
-        accepted = ", ".join(str(label) for label in call.get_accepted_subtitles_display())
+        accepted = Lazy(lambda: ", ".join(map(str, call.get_accepted_subtitles_display())))
         passed = cut.subtitles in call.accepted_subtitles
         items.append(
             _rule(
@@ -272,7 +322,10 @@ def _check_cut(project, call):
                     "The current cut has “%(subtitles)s”; the call asks for subtitles in: "
                     "%(accepted)s."
                 )
-                % {"subtitles": SubtitleLanguage(cut.subtitles).label, "accepted": accepted},
+                % {
+                    "subtitles": Lazy(lambda: SubtitleLanguage(cut.subtitles).label),
+                    "accepted": accepted,
+                },
             )
         )
     return items
