@@ -4,7 +4,7 @@ Every test under tests/browser is marked `browser` and is skipped, with the reas
 Debian's Chromium (/usr/bin/chromium) or the playwright package is missing. Playwright
 never downloads a browser here: it drives the system Chromium.
 
-Fixtures: `page` (a desktop page), `new_page(width=…, height=…)` for other viewports,
+Fixtures: `page` (a desktop page), `new_page(width=…, height=…, locale=…)` for other viewports,
 `page_errors` (console errors, uncaught exceptions and Content-Security-Policy violations
 seen by every page of the test) and `screenshot(page, name)`, which writes
 test-artifacts/<name>.png. A failing test leaves a screenshot of each of its pages there.
@@ -139,8 +139,7 @@ def new_page(request, chromium, live_server, page_errors, screenshot):
         context = chromium.new_context(
             base_url=live_server.url,
             viewport={"width": width, "height": height},
-            locale="en-GB",
-            **options,
+            **{"locale": "en-GB", **options},  # new_page(locale="es-ES") for another
         )
         contexts.append(context)
         page = context.new_page()
