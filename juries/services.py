@@ -498,7 +498,7 @@ def _normalise(text: str) -> str:
     import unicodedata
 
     text = unicodedata.normalize("NFKD", text or "")
-    text = "".join(char for char in text if not unicodedata.combining(char))
+    text = "".join(char for char in text if not unicodedata.combining(char)).replace(".", "")
     words = "".join(char if char.isalnum() else " " for char in text.lower()).split()
     noise = {"sa", "srl", "sas", "ltda", "ltd", "inc", "llc", "producciones", "films", "cine"}
     return " ".join(word for word in words if word not in noise)
