@@ -41,19 +41,23 @@ def _mailed_recently(*, user: User, kind: str) -> bool:
 
 
 @transaction.atomic
-def register_user(*, full_name: str, email: str, password: str, language: str) -> User:
-    """Create a producer's account, which can sign in once its address is confirmed, and
-    mail them the confirmation link."""
+def register_user(
+    *, full_name: str, email: str, password: str, language: str, email_confirmed: bool = False
+) -> User:
+    """Create an account, which can sign in once its address is confirmed, and mail the
+    confirmation link. An address already proven (the person followed a link sent to it,
+    e.g. a jury invitation) is confirmed at once, with no mail."""
     user = User(
         full_name=full_name.strip(),
         email=User.objects.normalize_email(email).lower(),
         language=language,
-        email_confirmed=False,
+        email_confirmed=email_confirmed,
     )
     user.set_password(password)
     user.full_clean()
     user.save()
-    send_confirmation_link(user=user)
+    if not email_confirmed:
+        send_confirmation_link(user=user)
     return user
 
 

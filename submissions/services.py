@@ -143,7 +143,7 @@ def _record(project, *, kind, by=None, message="", from_status="", to_status="",
 
 @transaction.atomic
 def set_project_status(
-    *, project: Project, status: str, by=None, message: str = "", session=None
+    *, project: Project, status: str, by=None, message: str = "", session=None, moment=None
 ) -> Project:
     """The one door for a project's status: locks the row, does nothing when the status is
     already the target, refuses a move not in TRANSITIONS, records the event."""
@@ -167,7 +167,7 @@ def set_project_status(
     project.status = status
     fields = ["status", "updated_at"]
     if status == ProjectStatus.SUBMITTED:
-        project.submitted_at = timezone.now()
+        project.submitted_at = moment or timezone.now()
         fields.append("submitted_at")
     if status in (ProjectStatus.SELECTED, ProjectStatus.WAITLISTED) and session is not None:
         project.selected_session = session
@@ -224,7 +224,9 @@ def submit_project(*, project: Project, by, moment=None) -> Project:
     problems = eligibility.failures(eligibility.check_project(project))
     if problems:
         raise ValidationError([ValidationError(item.message, code=item.code) for item in problems])
-    project = set_project_status(project=project, status=ProjectStatus.SUBMITTED, by=by)
+    project = set_project_status(
+        project=project, status=ProjectStatus.SUBMITTED, by=by, moment=moment
+    )
     queue_mail_to_user(
         user=project.owner,
         template="submissions/mail/submitted",

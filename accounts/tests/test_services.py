@@ -54,6 +54,16 @@ def test_register_user_creates_unconfirmed_user_and_queues_one_mail(
     assert link in mailoutbox[0].body
 
 
+def test_register_user_with_a_proven_address_is_confirmed_without_mail(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        user = register(email_confirmed=True)
+    user.refresh_from_db()
+    assert user.email_confirmed is True
+    assert not Mail.objects.exists()
+
+
 def test_register_user_duplicate_email_in_other_case_refused(producer):
     with pytest.raises(ValidationError) as error:
         register(email="PRODUCER@example.org")

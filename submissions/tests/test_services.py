@@ -69,6 +69,8 @@ def test_submit_project_allowed_one_second_before_deadline(draft, producer):
     moment = draft.call.closes_at - dt.timedelta(seconds=1)
     project = services.submit_project(project=draft, by=producer, moment=moment)
     assert project.status == ProjectStatus.SUBMITTED
+    project.refresh_from_db()
+    assert project.submitted_at == moment  # the moment judged is the moment recorded
 
 
 def test_submit_project_refused_when_incomplete(call, producer):
