@@ -90,7 +90,9 @@ def juror_assignment(user, project: Project, round_: Round | None = None) -> Ass
     """The one check: the assignment through which this person may see this project (in
     this round, or the latest round they review it in), or None."""
     assignments = (
-        visible_assignments(user).filter(project=project).select_related("round", "member")
+        visible_assignments(user)
+        .filter(project=project)
+        .select_related("round__edition", "member", "project")
     )
     if round_ is not None:
         assignments = assignments.filter(round=round_)
@@ -104,7 +106,12 @@ def reviewable_projects(user, queryset=None):
 
 
 def has_submitted_review(assignment: Assignment) -> bool:
-    return Review.objects.filter(assignment=assignment, status="submitted").exists()
+    """Uses the review read with the assignment (select_related) when there is one."""
+    try:
+        review = Assignment.review.related.get_cached_value(assignment)
+    except KeyError:
+        return Review.objects.filter(assignment=assignment, status="submitted").exists()
+    return review is not None and review.is_submitted
 
 
 def can_edit_review(assignment: Assignment, *, moment=None) -> bool:

@@ -87,14 +87,22 @@ def invite_juror(
     email = User.objects.normalize_email(email).strip().lower()
     if JuryMember.objects.filter(edition=edition, user__email__iexact=email).exists():
         raise ValidationError(
-            {"email": _("This person is already on the jury.")}, code="already_member"
+            {
+                "email": ValidationError(
+                    _("This person is already on the jury."), code="already_member"
+                )
+            }
         )
     if Invitation.objects.filter(
         edition=edition, email__iexact=email, status=InvitationStatus.PENDING
     ).exists():
         raise ValidationError(
-            {"email": _("This person has an invitation waiting for an answer.")},
-            code="already_invited",
+            {
+                "email": ValidationError(
+                    _("This person has an invitation waiting for an answer."),
+                    code="already_invited",
+                )
+            }
         )
     if session is not None and session.edition_id != edition.pk:
         raise ValidationError({"session": _("Choose a session of this edition.")})
@@ -451,7 +459,11 @@ def declare_conflict(*, member: JuryMember, project: Project, reason: str, by) -
     staff to decide."""
     if not reason.strip():
         raise ValidationError(
-            {"reason": _("Say briefly why, for the festival's records.")}, code="reason_required"
+            {
+                "reason": ValidationError(
+                    _("Say briefly why, for the festival's records."), code="reason_required"
+                )
+            }
         )
     if project.call.edition_id != member.edition_id:
         raise PermissionDenied
@@ -473,7 +485,9 @@ def add_conflict(*, member: JuryMember, project: Project, reason: str, by) -> Co
     """Staff record a conflict (or confirm a suggested one). Any assignment of the juror to
     the project whose review has not started is removed."""
     if not reason.strip():
-        raise ValidationError({"reason": _("Write the reason.")}, code="reason_required")
+        raise ValidationError(
+            {"reason": ValidationError(_("Write the reason."), code="reason_required")}
+        )
     if project.call.edition_id != member.edition_id:
         raise ValidationError(_("This project is not in the juror's edition."))
     conflict, _created = Conflict.objects.update_or_create(
@@ -613,16 +627,27 @@ def assign(*, round_: Round, member: JuryMember, project: Project, by) -> Assign
     with, and only jurors of the round and projects in it."""
     if not round_.members.filter(pk=member.pk).exists():
         raise ValidationError(
-            {"member": _("This juror does not sit on this round.")}, code="not_in_round"
+            {
+                "member": ValidationError(
+                    _("This juror does not sit on this round."), code="not_in_round"
+                )
+            }
         )
     if not round_.entries.filter(project=project).exists():
         raise ValidationError(
-            {"project": _("This project is not reviewed in this round.")}, code="not_in_round"
+            {
+                "project": ValidationError(
+                    _("This project is not reviewed in this round."), code="not_in_round"
+                )
+            }
         )
     if permissions.blocking_conflicts().filter(member=member, project=project).exists():
         raise ValidationError(
-            {"member": _("This juror has a conflict of interest with this project.")},
-            code="conflict",
+            {
+                "member": ValidationError(
+                    _("This juror has a conflict of interest with this project."), code="conflict"
+                )
+            }
         )
     assignment, _created = Assignment.objects.get_or_create(
         round=round_,
@@ -704,7 +729,11 @@ def save_review(
             raise ValidationError(_("Unknown criterion."), code="unknown_criterion")
         if value is None or value == "":
             continue
-        value = int(value)
+        try:
+            value = int(value)
+        except (TypeError, ValueError):
+            errors[f"score_{criterion.pk}"] = _("Give a whole number.")
+            continue
         if not criterion.scale_min <= value <= criterion.scale_max:
             errors[f"score_{criterion.pk}"] = _("Give a score from %(low)s to %(high)s.") % {
                 "low": criterion.scale_min,
@@ -742,7 +771,10 @@ def save_review(
         if review.status != ReviewStatus.SUBMITTED:
             review.submitted_at = moment
         review.status = ReviewStatus.SUBMITTED
-    review.full_clean(exclude=["assignment", "round", "member", "project"])
+    # The database enforces the constraints; checking them here would cost a query each.
+    review.full_clean(
+        exclude=["assignment", "round", "member", "project"], validate_constraints=False
+    )
     review.save()
     stored = {score.criterion_id: score for score in review.scores.all()}
     for criterion in criteria.values():
@@ -768,7 +800,7 @@ def add_comment(*, assignment: Assignment, by, text: str) -> Comment:
             code="phase",
         )
     if not text.strip():
-        raise ValidationError({"text": _("Write a comment.")}, code="required")
+        raise ValidationError({"text": ValidationError(_("Write a comment."), code="required")})
     comment = Comment(
         round=visible.round, project=visible.project, author=visible.member, text=text.strip()
     )
@@ -859,7 +891,7 @@ def _lock_selection(edition, version: int | None) -> Selection:
     selection_for(edition)
     selection = Selection.objects.select_for_update().get(edition=edition)
     if selection.is_locked:
-        raise ValidationError(_("The selection is locked. Unlock it to change it."), code="locked")
+        raise ValidationError(_("The selection is locked: it can no longer change."), code="locked")
     if version is not None and int(version) != selection.version:
         raise ValidationError(
             _(
@@ -889,8 +921,11 @@ def _check_place(selection, *, project, session, kind, exclude_project=None):
         ProjectStatus.WAITLISTED,
     ):
         raise ValidationError(
-            {"project": _("This application is no longer in the competition.")},
-            code="not_competing",
+            {
+                "project": ValidationError(
+                    _("This application is no longer in the competition."), code="not_competing"
+                )
+            }
         )
     if kind == PlacementKind.SELECTED:
         taken = (
@@ -903,10 +938,12 @@ def _check_place(selection, *, project, session, kind, exclude_project=None):
         if taken >= session.places:
             raise ValidationError(
                 {
-                    "session": _("%(session)s has %(places)s places and they are all taken.")
-                    % {"session": session.display_name, "places": session.places}
-                },
-                code="session_full",
+                    "session": ValidationError(
+                        _("%(session)s has %(places)s places and they are all taken.")
+                        % {"session": session.display_name, "places": session.places},
+                        code="session_full",
+                    )
+                }
             )
 
 
@@ -998,6 +1035,8 @@ def apply_proposal(*, edition, proposal, by, version=None, reason: str = "") -> 
     seen = set()
     counts: dict[tuple, int] = {}
     for project, session, kind in proposal:
+        if kind not in PlacementKind.values:
+            raise ValidationError({"kind": _("Choose selected or waitlist.")})
         if project.pk in seen:
             raise ValidationError(
                 _("%(title)s is placed twice.") % {"title": project.display_title},

@@ -1,3 +1,14 @@
+"""The juries app's addresses, one module per audience: jurors (their invitations,
+reviews and discussion) and festival staff (the jury, rounds, assignment, ranking and
+selection)."""
+
+from django.urls import include, path
+
+from . import juror, staff
+
 app_name = "juries"
 
-urlpatterns = []
+urlpatterns = [
+    path("", include(juror.urlpatterns)),
+    path("staff/", include(staff.urlpatterns)),
+]
