@@ -1,19 +1,31 @@
 """Demo data built from the real programmes the portal serves (their public descriptions are
 in the seeds): Films in Progress, Ibermedia and the GIFF + IMCINE Bilateral Forum, with
-an open call each, a past edition, and one account per role.
+an open call each, a past edition, and one account per role. Films in Progress also has a
+first call, closed, whose fourteen applications its jury is scoring.
 
 The one rule: create what is missing, leave what exists untouched. Objects are found by
 their natural keys (programme slug, edition slug within its programme, session city within
 its edition, call title within its edition, user email), so running it again changes
 nothing, and nothing the staff changed by hand is overwritten. Dates are computed from
-today, so a fresh demo always has open calls and coming sessions."""
+today, so a fresh demo always has open calls and coming sessions.
+
+The jury's round is found by its name within the edition and built whole when it is
+missing: its projects, conflict, assignments and reviews go in with it, and are never
+added again to a round that exists (staff may have changed it since)."""
 
 import datetime as dt
+import io
+import random
 import zoneinfo
 from dataclasses import dataclass, field
+from decimal import Decimal
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.text import slugify
+from django_countries import countries
+from PIL import Image, ImageDraw
 
 from accounts.models import User
 from editions import services as edition_services
@@ -25,8 +37,27 @@ from editions.models import (
     ProductionStage,
     Programme,
     Session,
+    SubtitleLanguage,
 )
-from juries.models import JuryMember
+from juries import services as jury_services
+from juries.models import JuryMember, Phase, Recommendation, Round, RoundKind
+from submissions import services as submission_services
+from submissions import uploads
+from submissions.images import process_still
+from submissions.models import (
+    CompanyRole,
+    Cut,
+    Director,
+    Gender,
+    Genre,
+    PostProductionItem,
+    PostProductionNeed,
+    PremiereStatus,
+    ProducerProfile,
+    Project,
+    ProjectCompany,
+)
+from submissions.uploads import STILL_MIN_SIDE
 
 DEMO_PASSWORD = "demo-portal-2027"  # noqa: S105 - published on purpose: demo accounts only
 DEMO_DOMAIN = "demo.wip-portal.org"
@@ -178,6 +209,1027 @@ class DemoReport:
     password: str = DEMO_PASSWORD
 
 
+# --- The jury demo of Films in Progress ----------------------------------------------------
+# Fourteen invented works in progress (the real alumni belong to the archived edition),
+# applied to a first call that closed two weeks ago and now scored by the jury.
+
+
+@dataclass(frozen=True)
+class DemoProducer:
+    """A producer whose applications fill the jury demo. These accounts cannot sign in:
+    they have no usable password."""
+
+    email: str
+    full_name: str
+    language: str
+    company: str
+    country: str
+    address: str
+    phone: str
+
+
+DEMO_PRODUCERS = {
+    "pampa_norte": DemoProducer(
+        f"producer-1@{DEMO_DOMAIN}",
+        "Lucía Benavides",
+        "es",
+        "Pampa Norte Films",
+        "CL",
+        "Av. Italia 1250, Providencia, Santiago",
+        "+56 2 2345 6789",
+    ),
+    "cienaga": DemoProducer(
+        f"producer-2@{DEMO_DOMAIN}",
+        "Rafael Quintero",
+        "es",
+        "Ciénaga Cine",
+        "CO",
+        "Calle 45 # 13-22, Bogotá",
+        "+57 601 345 6789",
+    ),
+    "cajuina": DemoProducer(
+        f"producer-3@{DEMO_DOMAIN}",
+        "Beatriz Nogueira",
+        "pt",
+        "Cajuína Filmes",
+        "BR",
+        "Rua da Aurora 325, Boa Vista, Recife - PE",
+        "+55 81 3224 5678",
+    ),
+    "volcan": DemoProducer(
+        f"producer-4@{DEMO_DOMAIN}",
+        "Ximena Ortega",
+        "es",
+        "Cine Volcán",
+        "MX",
+        "Calle Colima 180, Roma Norte, Ciudad de México",
+        "+52 55 5264 7890",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class DemoApplication:
+    """An application of the jury demo, complete and eligible for the first call.
+
+    `companies` are (name, country, share), the first being the producing company;
+    `directors` are (name, nationality, gender, previous features, biography); `needs`
+    are (post-production need, amount); `jurors` names the demo jurors assigned to it
+    ("1" is the president); `sky` and `ground` colour its still."""
+
+    original_title: str
+    english_title: str
+    producer: str
+    genre: str
+    languages: str
+    expected_runtime: int
+    stage: str
+    runtime: int
+    logline: str
+    short_synopsis: str
+    more_synopsis: str
+    director_statement: str
+    currency: str
+    total_budget: int
+    secured_amount: int
+    companies: tuple[tuple[str, str, int], ...]
+    directors: tuple[tuple[str, str, str, int, str], ...]
+    needs: tuple[tuple[str, int], ...]
+    caption: str
+    sky: tuple[tuple[int, int, int], tuple[int, int, int]]
+    ground: tuple[int, int, int]
+    jurors: str
+    premiere_status: str = PremiereStatus.UNRELEASED
+    previous_festivals: str = ""
+
+
+DEMO_APPLICATIONS = [
+    DemoApplication(
+        original_title="Las horas del salitre",
+        english_title="The Saltpetre Hours",
+        producer="pampa_norte",
+        genre=Genre.FICTION,
+        languages="Spanish",
+        expected_runtime=100,
+        stage=ProductionStage.FINE_CUT,
+        runtime=98,
+        logline=(
+            "In an abandoned nitrate town of the Atacama Desert, a retired schoolteacher "
+            "refuses to leave the house where she buried her memories, until her grandson "
+            "comes to take her to the city."
+        ),
+        short_synopsis=(
+            "Elsa, seventy-four, is the last inhabitant of a nitrate town that the desert is "
+            "slowly swallowing. When her grandson Matías comes from Santiago to move her into a "
+            "care home, she asks him for one more week. Together they walk the empty streets, "
+            "the school, the theatre and the cemetery, while Elsa tells him the story of the "
+            "strike her father led in 1925."
+        ),
+        more_synopsis=(
+            "The week stretches. Matías, who came to sign papers and leave, begins to record "
+            "his grandmother's voice on his phone, then to film the town with her. Tourists "
+            "pass through in buses, a mining company surveys the hills for lithium, and the "
+            "wind fills the houses with sand. Elsa's memories and the town's ruins become one "
+            "landscape. Shot in the ghost towns of the Tarapacá region with non-professional "
+            "actors from Iquique and Pozo Almonte."
+        ),
+        director_statement=(
+            "My grandmother was born in a nitrate town that no longer exists. I wanted to film "
+            "the moment when a place passes from memory into ruins, and to ask who will tell "
+            "its story when the last witness is gone."
+        ),
+        currency="USD",
+        total_budget=620_000,
+        secured_amount=470_000,
+        companies=(("Pampa Norte Films", "CL", 80), ("Les Films de l'Estran", "FR", 20)),
+        directors=(
+            (
+                "Catalina Fuenzalida",
+                "CL",
+                Gender.WOMAN,
+                1,
+                "Born in Iquique in 1986. Her first feature, a documentary on the fishermen "
+                "of the northern coves, was shown at festivals in Chile and Argentina. The "
+                "Saltpetre Hours is her first fiction feature.",
+            ),
+        ),
+        needs=(
+            (PostProductionNeed.COLOUR, 35_000),
+            (PostProductionNeed.SOUND, 60_000),
+            (PostProductionNeed.DCP, 12_000),
+        ),
+        caption="Elsa in the theatre of the nitrate town",
+        sky=((235, 190, 140), (250, 226, 190)),
+        ground=(190, 150, 110),
+        jurors="123",
+    ),
+    DemoApplication(
+        original_title="Río de los ausentes",
+        english_title="River of the Absent",
+        producer="cienaga",
+        genre=Genre.DOCUMENTARY,
+        languages="Spanish",
+        expected_runtime=90,
+        stage=ProductionStage.ROUGH_CUT,
+        runtime=88,
+        logline=(
+            "Along the Atrato River, a woman who searches the banks for the bodies of the "
+            "disappeared trains her teenage daughter to take her place in the boat."
+        ),
+        short_synopsis=(
+            "For twenty years, Doña Ermelina has rowed the Atrato River in Chocó, recovering "
+            "the bodies the current brings down and giving them a name and a grave. Now her "
+            "knees fail her, and her daughter Yuli, sixteen, who dreams of studying in "
+            "Medellín, is the only one who can steer the boat."
+        ),
+        more_synopsis=(
+            "Filmed over three years, the documentary follows mother and daughter through "
+            "floods, funerals and the slow work of the truth commission, which arrives in the "
+            "village with forms and cameras of its own. Between the rituals of the "
+            "Afro-Colombian communities of the Atrato and Yuli's messages to her friends in "
+            "the city, the film asks what a young woman owes to the dead of a war she did not "
+            "live."
+        ),
+        director_statement=(
+            "I grew up in Quibdó hearing about the river as a cemetery. I wanted to film the "
+            "women who turned that horror into an act of care, and the generation that must "
+            "decide whether to carry it on."
+        ),
+        currency="USD",
+        total_budget=310_000,
+        secured_amount=215_000,
+        companies=(("Ciénaga Cine", "CO", 100),),
+        directors=(
+            (
+                "Andrés Mosquera",
+                "CO",
+                Gender.MAN,
+                2,
+                "Born in Quibdó in 1979. Documentary filmmaker and teacher at a community film "
+                "school in Chocó. His two previous features were shown on Colombian public "
+                "television and at documentary festivals in the region.",
+            ),
+        ),
+        needs=(
+            (PostProductionNeed.EDITING, 30_000),
+            (PostProductionNeed.SOUND, 28_000),
+            (PostProductionNeed.MUSIC, 15_000),
+            (PostProductionNeed.SUBTITLES, 4_000),
+        ),
+        caption="Doña Ermelina and Yuli on the Atrato",
+        sky=((120, 140, 120), (190, 200, 170)),
+        ground=(70, 90, 60),
+        jurors="12",
+        premiere_status=PremiereStatus.WIP_SHOWN,
+        previous_festivals=(
+            "Shown as a work in progress to professionals at a documentary market in Bogotá."
+        ),
+    ),
+    DemoApplication(
+        original_title="O inverno de Cida",
+        english_title="Cida's Winter",
+        producer="cajuina",
+        genre=Genre.FICTION,
+        languages="Portuguese",
+        expected_runtime=105,
+        stage=ProductionStage.FINE_CUT,
+        runtime=101,
+        logline=(
+            "In the rainy season of Recife, a domestic worker who has spent thirty years in "
+            "the same family's flat is left alone with the keys, and decides to live there as "
+            "if it were hers."
+        ),
+        short_synopsis=(
+            "Cida has cooked, cleaned and raised two generations of children in a flat "
+            "overlooking Boa Viagem beach. When her employers leave for a winter in Lisbon, "
+            "she is left alone with the keys, the rain and a dog. For the first time, the flat "
+            "is hers, and so are her days."
+        ),
+        more_synopsis=(
+            "Cida invites her sister from the interior of Pernambuco, then her neighbours from "
+            "the community where she lives at weekends, then a retired samba singer she meets "
+            "at the market. The flat fills with people, music and food. When the family "
+            "announces its return, Cida must decide whether to hand back the keys. A comedy of "
+            "manners that turns slowly into a film about freedom, class and the right to rest."
+        ),
+        director_statement=(
+            "My mother was a domestic worker. This film is for the women who know every corner "
+            "of houses that will never be theirs, and who almost never appear on screen as "
+            "anything but a silhouette in the kitchen."
+        ),
+        currency="BRL",
+        total_budget=2_400_000,
+        secured_amount=1_900_000,
+        companies=(("Cajuína Filmes", "BR", 80), ("Les Films du Sillage", "FR", 20)),
+        directors=(
+            (
+                "Luana Rocha",
+                "BR",
+                Gender.WOMAN,
+                0,
+                "Born in Recife in 1990. She wrote and directed three short films, shown at "
+                "festivals in Brazil and Europe, and worked as assistant director on features "
+                "shot in Pernambuco. Cida's Winter is her first feature.",
+            ),
+        ),
+        needs=(
+            (PostProductionNeed.COLOUR, 120_000),
+            (PostProductionNeed.SOUND, 180_000),
+            (PostProductionNeed.MUSIC, 90_000),
+            (PostProductionNeed.DCP, 40_000),
+        ),
+        caption="Cida at the window of the flat in Boa Viagem",
+        sky=((90, 110, 140), (160, 170, 185)),
+        ground=(60, 70, 80),
+        jurors="12",
+    ),
+    DemoApplication(
+        original_title="La casa de los pájaros quietos",
+        english_title="The House of Still Birds",
+        producer="pampa_norte",
+        genre=Genre.FICTION,
+        languages="Spanish",
+        expected_runtime=105,
+        stage=ProductionStage.ROUGH_CUT,
+        runtime=104,
+        logline=(
+            "After her father's death, a taxidermist returns to the family house in the "
+            "Pampas and finds that the stuffed birds he left her keep the secret of her "
+            "mother's disappearance."
+        ),
+        short_synopsis=(
+            "Inés, a taxidermist at the natural history museum of La Plata, inherits her "
+            "father's house near Chascomús, full of the birds he stuffed for forty years. As "
+            "she sorts them to sell, she finds letters hidden inside them, written by the "
+            "mother who vanished when she was four."
+        ),
+        more_synopsis=(
+            "The letters lead Inés to the lagoons, to an old neighbour who will not speak, and "
+            "to the year 1977. Between the cold light of the museum and the flat horizon of the "
+            "province, the film builds a quiet thriller about what families embalm to survive. "
+            "The birds were lent by a museum and a private collection; the house belonged to "
+            "the director's grandparents."
+        ),
+        director_statement=(
+            "Taxidermy is the art of making the dead look alive. In Argentina we learned to do "
+            "that with our silences. I wanted a genre film that carries that weight without "
+            "ever raising its voice."
+        ),
+        currency="USD",
+        total_budget=720_000,
+        secured_amount=560_000,
+        companies=(("Pampa Norte Films", "CL", 35), ("Tercer Patio Cine", "AR", 65)),
+        directors=(
+            (
+                "Martín Ezcurra",
+                "AR",
+                Gender.MAN,
+                0,
+                "Born in Chascomús in 1984. Editor of documentaries and features in Buenos "
+                "Aires, he directed two short films. The House of Still Birds is his first "
+                "feature.",
+            ),
+        ),
+        needs=(
+            (PostProductionNeed.EDITING, 40_000),
+            (PostProductionNeed.COLOUR, 30_000),
+            (PostProductionNeed.SOUND, 45_000),
+            (PostProductionNeed.VFX, 20_000),
+        ),
+        caption="Inés and her father's birds",
+        sky=((170, 180, 185), (215, 215, 205)),
+        ground=(120, 125, 95),
+        jurors="23",
+    ),
+    DemoApplication(
+        original_title="Nadie duerme en Cajamarca",
+        english_title="Nobody Sleeps in Cajamarca",
+        producer="cienaga",
+        genre=Genre.FICTION,
+        languages="Spanish, Quechua",
+        expected_runtime=115,
+        stage=ProductionStage.ROUGH_CUT,
+        runtime=112,
+        logline=(
+            "During a week of protests against a gold mine in the northern Andes of Peru, a "
+            "young police officer is posted to the town where his mother leads the blockade."
+        ),
+        short_synopsis=(
+            "Wilmer, twenty-two, joined the police to leave Cajamarca. Sent back with his unit "
+            "to break a road blockade against the expansion of a gold mine, he finds his "
+            "mother, his cousins and his childhood teacher on the other side of the barricade. "
+            "For seven days and nights, nobody in the town sleeps."
+        ),
+        more_synopsis=(
+            "Told over one week, from the arrival of the troops to the clash on the bridge, the "
+            "film moves between the police barracks, the camp of the protesters and the mine's "
+            "offices, where an engineer from Lima counts the losses. Wilmer tries to keep both "
+            "worlds apart and fails. The cast mixes professional actors from Lima with people "
+            "from the communities that lived through the protests."
+        ),
+        director_statement=(
+            "The conflicts over mining in Peru are usually told as numbers. I wanted to film "
+            "them from inside a family split by a uniform, where the politics are in the "
+            "kitchen and the fear is on both sides."
+        ),
+        currency="USD",
+        total_budget=850_000,
+        secured_amount=640_000,
+        companies=(("Ciénaga Cine", "CO", 40), ("Qochas Producciones", "PE", 60)),
+        directors=(
+            (
+                "Rosa Huamán",
+                "PE",
+                Gender.WOMAN,
+                1,
+                "Born in Cajamarca in 1982. She studied film in Lima and directed a feature "
+                "documentary on the peasant patrols of the northern Andes. Nobody Sleeps in "
+                "Cajamarca is her first fiction feature.",
+            ),
+        ),
+        needs=(
+            (PostProductionNeed.COLOUR, 40_000),
+            (PostProductionNeed.SOUND, 70_000),
+            (PostProductionNeed.MUSIC, 30_000),
+            (PostProductionNeed.VFX, 25_000),
+            (PostProductionNeed.DCP, 15_000),
+        ),
+        caption="Wilmer at the barricade on the bridge",
+        sky=((140, 150, 165), (200, 200, 200)),
+        ground=(80, 95, 70),
+        jurors="123",
+    ),
+    DemoApplication(
+        original_title="Donde el maíz no crece",
+        english_title="Where the Corn Won't Grow",
+        producer="volcan",
+        genre=Genre.FICTION,
+        languages="Kaqchikel, Spanish",
+        expected_runtime=95,
+        stage=ProductionStage.ROUGH_CUT,
+        runtime=93,
+        logline=(
+            "When drought ruins her family's harvest in the highlands of Guatemala, a "
+            "Kaqchikel girl of twelve takes her brother's place on the journey north."
+        ),
+        short_synopsis=(
+            "In a village of Chimaltenango, three years without rain have left the fields dry. "
+            "Juana's older brother is to leave for the United States with a smuggler, but he "
+            "breaks his leg the week before. To pay back the debt the family has taken on, "
+            "Juana cuts her hair and goes in his place."
+        ),
+        more_synopsis=(
+            "The film follows Juana from the village to the Mexican border, through the buses, "
+            "safe houses and markets of a journey that thousands of children make every year. "
+            "In her backpack she carries corn seeds from her grandmother, to plant wherever "
+            "she arrives. Shot in Kaqchikel with non-professional actors from the communities "
+            "of Chimaltenango and Sololá."
+        ),
+        director_statement=(
+            "I am Kaqchikel. Many of the children of my village have left. I wanted to tell one "
+            "of those journeys in our language and through the eyes of a girl, without the "
+            "pity that usually comes with these stories."
+        ),
+        currency="USD",
+        total_budget=480_000,
+        secured_amount=350_000,
+        companies=(("Cine Volcán", "MX", 30), ("Tz'ikin Cine", "GT", 70)),
+        directors=(
+            (
+                "Ixchel Xoyón",
+                "GT",
+                Gender.WOMAN,
+                0,
+                "Born in San Juan Comalapa in 1993. She trained in community video and "
+                "directed short films in Kaqchikel, shown at indigenous film festivals across "
+                "the Americas. This is her first feature.",
+            ),
+        ),
+        needs=(
+            (PostProductionNeed.EDITING, 25_000),
+            (PostProductionNeed.COLOUR, 30_000),
+            (PostProductionNeed.SOUND, 40_000),
+            (PostProductionNeed.SUBTITLES, 6_000),
+        ),
+        caption="Juana in the dry cornfield",
+        sky=((200, 170, 120), (235, 215, 170)),
+        ground=(150, 120, 70),
+        jurors="13",
+    ),
+    DemoApplication(
+        original_title="Mar de fondo en Puerto Cabello",
+        english_title="Undertow in Puerto Cabello",
+        producer="cienaga",
+        genre=Genre.FICTION,
+        languages="Spanish",
+        expected_runtime=98,
+        stage=ProductionStage.FINE_CUT,
+        runtime=96,
+        logline=(
+            "In a Venezuelan port emptied by emigration, a former swimming champion runs the "
+            "last open bar on the seafront and waits for a son who may never return."
+        ),
+        short_synopsis=(
+            "Nelson, sixty, was once the fastest swimmer in Venezuela. Today he runs a bar on "
+            "the seafront of Puerto Cabello, where fewer customers come each month. His son "
+            "left for Chile five years ago. When a young woman from Caracas asks to rent the "
+            "room upstairs, Nelson's routine begins to crack."
+        ),
+        more_synopsis=(
+            "Between the containers of the port, the power cuts and the sea that Nelson no "
+            "longer dares to enter, the film draws the portrait of a city of those who stayed. "
+            "The young woman, Daniela, is waiting for a boat to Curaçao; Nelson decides to "
+            "teach her to swim. A melancholy comedy about leaving and staying, filmed in Puerto "
+            "Cabello by a crew now scattered across four countries."
+        ),
+        director_statement=(
+            "Half of my crew lives outside Venezuela. We made this film between those who left "
+            "and those who stayed, as the country itself lives now. I wanted to find humour in "
+            "that waiting."
+        ),
+        currency="USD",
+        total_budget=540_000,
+        secured_amount=420_000,
+        companies=(("Ciénaga Cine", "CO", 45), ("Malecón Films", "VE", 55)),
+        directors=(
+            (
+                "Daniel Arvelo",
+                "VE",
+                Gender.MAN,
+                1,
+                "Born in Valencia, Venezuela, in 1981. His first feature, a road movie across "
+                "the Llanos, was shown at festivals in Latin America and Spain. He lives "
+                "between Caracas and Bogotá.",
+            ),
+        ),
+        needs=(
+            (PostProductionNeed.COLOUR, 30_000),
+            (PostProductionNeed.SOUND, 40_000),
+            (PostProductionNeed.MUSIC, 20_000),
+        ),
+        caption="Nelson at the seafront bar",
+        sky=((90, 150, 190), (190, 215, 225)),
+        ground=(40, 80, 110),
+        jurors="23",
+    ),
+    DemoApplication(
+        original_title="Ceniza de Cerro Rico",
+        english_title="Ash of Cerro Rico",
+        producer="pampa_norte",
+        genre=Genre.DOCUMENTARY,
+        languages="Spanish, Quechua",
+        expected_runtime=85,
+        stage=ProductionStage.ROUGH_CUT,
+        runtime=82,
+        logline=(
+            "Inside the mountain that financed an empire, three generations of miners of "
+            "Potosí work the same tunnel, and make offerings to the devil who owns it."
+        ),
+        short_synopsis=(
+            "Cerro Rico of Potosí has been mined for almost five hundred years. Don Faustino, "
+            "his son Rubén and his grandson Edwin work the same shaft, a cooperative tunnel "
+            "where the silver ran out long ago and only tin and zinc remain. Every Friday, "
+            "they bring coca leaves, alcohol and cigarettes to the Tío, the devil of the mine."
+        ),
+        more_synopsis=(
+            "The film lives inside the mountain: in the narrow tunnels, in the dust and the "
+            "darkness lit only by headlamps, and in the few hours of sun outside, where Edwin "
+            "plays in a cumbia band and dreams of leaving. As the mountain caves in from within "
+            "and the state debates closing its summit, the miners keep their rituals. A film "
+            "about inheritance, faith and a body of earth worn to the bone."
+        ),
+        director_statement=(
+            "My grandfather died of silicosis at forty-eight. I wanted to enter the mine with a "
+            "camera as my family entered it, without a guide, and to show the tenderness "
+            "between these men as much as the danger."
+        ),
+        currency="USD",
+        total_budget=260_000,
+        secured_amount=180_000,
+        companies=(("Pampa Norte Films", "CL", 40), ("Socavón Cine", "BO", 60)),
+        directors=(
+            (
+                "Wara Condori",
+                "BO",
+                Gender.WOMAN,
+                1,
+                "Born in Potosí in 1988. Cinematographer and director, she made a feature "
+                "documentary on the women who break stones at the mouths of the mines, shown "
+                "at festivals in Bolivia, Argentina and France.",
+            ),
+        ),
+        needs=(
+            (PostProductionNeed.EDITING, 25_000),
+            (PostProductionNeed.COLOUR, 20_000),
+            (PostProductionNeed.SOUND, 25_000),
+        ),
+        caption="Edwin in the cooperative tunnel",
+        sky=((110, 100, 95), (170, 150, 130)),
+        ground=(90, 70, 60),
+        jurors="12",
+    ),
+    DemoApplication(
+        original_title="La noche de los tejedores",
+        english_title="The Night of the Weavers",
+        producer="volcan",
+        genre=Genre.ANIMATION,
+        languages="Spanish, Zapotec",
+        expected_runtime=78,
+        stage=ProductionStage.FINE_CUT,
+        runtime=74,
+        logline=(
+            "In a Zapotec village of Oaxaca, a girl who cannot sleep discovers that the "
+            "figures on her grandmother's rugs come alive at night, and that they are "
+            "unravelling."
+        ),
+        short_synopsis=(
+            "In a weaving village of the Oaxaca valley, eleven-year-old Nayeli lives with her "
+            "grandmother. Since her mother left to work in California, Nayeli cannot sleep. "
+            "One night, the jaguar, the birds and the stepped frets of the rugs climb down "
+            "from the loom and ask for her help: someone is pulling the threads of the "
+            "village's memory."
+        ),
+        more_synopsis=(
+            "Animated in stop motion with wool and natural dyes made by weaving families of the "
+            "valley, the film follows Nayeli through a nocturnal journey across the valley, "
+            "into the ruins of Mitla and the dreams of the villagers, to find the thread that "
+            "ties her to her mother. A family film in Zapotec and Spanish."
+        ),
+        director_statement=(
+            "We wanted the children of Oaxaca to see their language, their colours and their "
+            "grandmothers in an animated film as rich as the ones that come from far away. "
+            "Every figure is woven by hand by the families of the village."
+        ),
+        currency="USD",
+        total_budget=980_000,
+        secured_amount=760_000,
+        companies=(("Cine Volcán", "MX", 100),),
+        directors=(
+            (
+                "Emiliano Sosa",
+                "MX",
+                Gender.MAN,
+                1,
+                "Born in Oaxaca in 1980. Animator and director of a stop-motion feature for "
+                "children and of short films shown at animation festivals in Mexico, France "
+                "and Canada.",
+            ),
+            (
+                "Itzel Martínez Ruiz",
+                "MX",
+                Gender.NON_BINARY,
+                0,
+                "Born in the Oaxaca valley in 1991. Weaver, illustrator and art director of "
+                "the film, they co-direct a feature for the first time.",
+            ),
+        ),
+        needs=(
+            (PostProductionNeed.VFX, 60_000),
+            (PostProductionNeed.SOUND, 55_000),
+            (PostProductionNeed.MUSIC, 45_000),
+            (PostProductionNeed.COLOUR, 20_000),
+            (PostProductionNeed.DCP, 15_000),
+        ),
+        caption="Nayeli and the jaguar of the loom",
+        sky=((40, 40, 90), (110, 80, 140)),
+        ground=(150, 60, 50),
+        jurors="123",
+    ),
+    DemoApplication(
+        original_title="Tres veranos sin lluvia",
+        english_title="Three Summers Without Rain",
+        producer="pampa_norte",
+        genre=Genre.FICTION,
+        languages="Spanish",
+        expected_runtime=92,
+        stage=ProductionStage.FINE_CUT,
+        runtime=91,
+        logline=(
+            "Over three summers of drought on the Uruguayan coast, two sisters who inherit a "
+            "seaside campsite try to keep it afloat, and each other."
+        ),
+        short_synopsis=(
+            "When their father dies, Lucía and Mariana, who have not spoken in years, inherit "
+            "the family campsite in Rocha. Lucía wants to sell; Mariana wants to stay. They "
+            "agree to run it for one summer. Then another. Then a third, as the drought empties "
+            "the wells and the tourists stop coming."
+        ),
+        more_synopsis=(
+            "Each summer is a chapter: the first of noisy families and old resentments, the "
+            "second of a storm that never comes, the third of the final decision. Around the "
+            "sisters, the regulars of the campsite grow older. A chamber film in the open air, "
+            "shot over three real summers with the same cast."
+        ),
+        director_statement=(
+            "We filmed the same place three summers in a row, and the drought was real. I "
+            "wanted time to mark the actresses' faces and the landscape the way it marks "
+            "families."
+        ),
+        currency="USD",
+        total_budget=390_000,
+        secured_amount=310_000,
+        companies=(("Pampa Norte Films", "CL", 30), ("Balneario Films", "UY", 70)),
+        directors=(
+            (
+                "Florencia Techera",
+                "UY",
+                Gender.WOMAN,
+                0,
+                "Born in Montevideo in 1989. Screenwriter for Uruguayan and Argentine "
+                "television, she directed two short films shown at festivals in the region. "
+                "Three Summers Without Rain is her first feature.",
+            ),
+        ),
+        needs=(
+            (PostProductionNeed.COLOUR, 25_000),
+            (PostProductionNeed.SOUND, 30_000),
+            (PostProductionNeed.MUSIC, 15_000),
+        ),
+        caption="Lucía and Mariana at the campsite gate",
+        sky=((120, 180, 220), (215, 230, 235)),
+        ground=(220, 200, 150),
+        jurors="13",
+    ),
+    DemoApplication(
+        original_title="Guarania para una ciudad vacía",
+        english_title="Guarania for an Empty City",
+        producer="cajuina",
+        genre=Genre.HYBRID,
+        languages="Spanish, Guarani",
+        expected_runtime=86,
+        stage=ProductionStage.ROUGH_CUT,
+        runtime=84,
+        logline=(
+            "During a curfew, an ageing harp player walks the empty streets of Asunción at "
+            "night, looking for the musicians of the band he played with fifty years ago."
+        ),
+        short_synopsis=(
+            "Don Aniceto, eighty, was the harpist of a well-known guarania band in the 1970s. "
+            "During the curfew of the pandemic, he walks through an empty Asunción, harp on "
+            "his back, to visit his old companions one by one and play with them one last "
+            "time."
+        ),
+        more_synopsis=(
+            "Mixing documentary and fiction, the film follows the musicians of the band, now "
+            "in their late seventies and eighties, who replay their own lives in the houses, "
+            "bars and radio stations of the city. Their songs, censored under the "
+            "dictatorship, resound in streets without people. A nocturnal musical about "
+            "memory and the Guarani language."
+        ),
+        director_statement=(
+            "Guarania is the music of Paraguayan longing. During the curfew, I saw Asunción "
+            "empty and heard it full of these songs. The musicians play themselves: the line "
+            "between their memories and our scenes is theirs to draw."
+        ),
+        currency="USD",
+        total_budget=220_000,
+        secured_amount=150_000,
+        companies=(("Cajuína Filmes", "BR", 35), ("Ka'aguy Films", "PY", 65)),
+        directors=(
+            (
+                "Derlis Benítez",
+                "PY",
+                Gender.MAN,
+                1,
+                "Born in Asunción in 1985. Musician and filmmaker, he directed a documentary "
+                "on the harp makers of Paraguarí, shown at festivals in Paraguay, Brazil and "
+                "Spain.",
+            ),
+        ),
+        needs=(
+            (PostProductionNeed.SOUND, 30_000),
+            (PostProductionNeed.MUSIC, 15_000),
+            (PostProductionNeed.COLOUR, 15_000),
+        ),
+        caption="Don Aniceto and his harp in an empty street of Asunción",
+        sky=((20, 30, 60), (70, 70, 110)),
+        ground=(30, 30, 40),
+        jurors="23",
+    ),
+    DemoApplication(
+        original_title="Sertão de vidro",
+        english_title="Glass Backlands",
+        producer="cajuina",
+        genre=Genre.FICTION,
+        languages="Portuguese",
+        expected_runtime=120,
+        stage=ProductionStage.ROUGH_CUT,
+        runtime=118,
+        logline=(
+            "In a near future where the backlands of Pernambuco are covered with solar farms, "
+            "a woman who cleans the panels at night starts seeing her dead brother in their "
+            "reflections."
+        ),
+        short_synopsis=(
+            "In the sertão of Pernambuco, the caatinga has given way to thousands of solar "
+            "panels. Rosângela cleans them at night, when the glass is cool. Since her brother "
+            "died in an accident on the farm, she sees him in the panels, as if the glass "
+            "remembered. The company that runs the farm wants the accident forgotten."
+        ),
+        more_synopsis=(
+            "Between science fiction and the traditions of the sertão, the film follows "
+            "Rosângela as she tries to understand what the panels show her, with the help of a "
+            "repentista poet and an engineer from São Paulo. The night scenes were shot by the "
+            "light of the maintenance lamps of a working solar farm."
+        ),
+        director_statement=(
+            "The energy transition is reaching the sertão with the same promises as every "
+            "cycle before it. We wanted a genre film that looks at this new landscape through "
+            "the eyes of those who clean it."
+        ),
+        currency="BRL",
+        total_budget=3_800_000,
+        secured_amount=3_000_000,
+        companies=(("Cajuína Filmes", "BR", 100),),
+        directors=(
+            (
+                "Tiago Albuquerque",
+                "BR",
+                Gender.MAN,
+                1,
+                "Born in Caruaru in 1983. His first feature, a comedy set in the street "
+                "markets of the agreste, was released in Brazilian cinemas.",
+            ),
+            (
+                "Joana Veras",
+                "BR",
+                Gender.WOMAN,
+                0,
+                "Born in Petrolina in 1992. Editor and director of short films, she "
+                "co-directs her first feature.",
+            ),
+        ),
+        needs=(
+            (PostProductionNeed.VFX, 350_000),
+            (PostProductionNeed.COLOUR, 120_000),
+            (PostProductionNeed.SOUND, 200_000),
+        ),
+        caption="Rosângela among the solar panels at night",
+        sky=((10, 20, 50), (40, 60, 100)),
+        ground=(60, 80, 110),
+        jurors="12",
+    ),
+    DemoApplication(
+        original_title="La última función del Cine Aurora",
+        english_title="The Last Show at the Cine Aurora",
+        producer="cienaga",
+        genre=Genre.DOCUMENTARY,
+        languages="Spanish",
+        expected_runtime=80,
+        stage=ProductionStage.ROUGH_CUT,
+        runtime=79,
+        logline=(
+            "The projectionist of a Havana cinema in ruins organises one last screening for "
+            "the neighbourhood before the building is handed over to a hotel chain."
+        ),
+        short_synopsis=(
+            "Reinaldo has been the projectionist of the Cine Aurora in Havana for forty-one "
+            "years. The roof leaks, the seats are broken and the 35 mm projector works only in "
+            "his hands. When the building is sold to become a hotel, he decides to organise one "
+            "last screening for the neighbourhood."
+        ),
+        more_synopsis=(
+            "Over the months of preparation, the film follows Reinaldo, the ushers and the "
+            "neighbours who mend seats, look for a print and argue about which film to show. "
+            "Archive footage of the cinema's golden years punctuates a present of blackouts "
+            "and queues. A documentary about cinema as a shared place, and what a city loses "
+            "when it closes."
+        ),
+        director_statement=(
+            "I learned to love cinema in a room like this one. Cuba had hundreds of "
+            "neighbourhood cinemas; few are left. I wanted to film one of them while it was "
+            "still full of people."
+        ),
+        currency="EUR",
+        total_budget=240_000,
+        secured_amount=170_000,
+        companies=(
+            ("Ciénaga Cine", "CO", 30),
+            ("Producciones La Rampa", "CU", 40),
+            ("Lusco Fusco Films", "ES", 30),
+        ),
+        directors=(
+            (
+                "Yanelis Portuondo",
+                "CU",
+                Gender.WOMAN,
+                2,
+                "Born in Santiago de Cuba in 1978. A graduate of the film school of San "
+                "Antonio de los Baños, she directed two feature documentaries shown at "
+                "festivals in Havana, Miami and Europe.",
+            ),
+        ),
+        needs=(
+            (PostProductionNeed.EDITING, 20_000),
+            (PostProductionNeed.COLOUR, 15_000),
+            (PostProductionNeed.SOUND, 20_000),
+            (PostProductionNeed.SUBTITLES, 3_000),
+        ),
+        caption="Reinaldo in the projection booth",
+        sky=((60, 40, 40), (140, 90, 70)),
+        ground=(40, 30, 30),
+        jurors="123",
+    ),
+    DemoApplication(
+        original_title="Los hijos del volcán",
+        english_title="The Volcano's Children",
+        producer="volcan",
+        genre=Genre.FICTION,
+        languages="Spanish, English",
+        expected_runtime=100,
+        stage=ProductionStage.ROUGH_CUT,
+        runtime=99,
+        logline=(
+            "On the slopes of a Salvadoran volcano, two brothers deported from Los Angeles try "
+            "to bring their grandfather's coffee farm back to life, while the gang that rules "
+            "the valley wants the land."
+        ),
+        short_synopsis=(
+            "Deported after twenty years in Los Angeles, the brothers Kevin and Josué arrive in "
+            "a country they barely remember. All they have is the deed to their grandfather's "
+            "coffee farm on the slopes of the Santa Ana volcano, abandoned since the war. They "
+            "decide to bring it back to life."
+        ),
+        more_synopsis=(
+            "The brothers speak more English than Spanish, and the village watches them with "
+            "suspicion. The gang of the valley sees in the farm a place to hide, and in the "
+            "brothers recruits. Between the coffee harvest and the threat, Kevin and Josué "
+            "must choose what kind of Salvadorans they want to be. A drama filmed with "
+            "deportees and coffee workers of the western region."
+        ),
+        director_statement=(
+            "Every week, planes full of deportees land in San Salvador. I wanted to tell the "
+            "story of two of them who try to put down roots in the land their family fled, and "
+            "the violence that grew there in the meantime."
+        ),
+        currency="USD",
+        total_budget=560_000,
+        secured_amount=430_000,
+        companies=(
+            ("Cine Volcán", "MX", 40),
+            ("Izalco Cine", "SV", 45),
+            ("Cine Lempa", "HN", 15),
+        ),
+        directors=(
+            (
+                "Rodrigo Menjívar",
+                "SV",
+                Gender.MAN,
+                1,
+                "Born in Santa Ana in 1986. He directed a feature documentary on the coffee "
+                "pickers of western El Salvador and several short films. He teaches film in "
+                "San Salvador.",
+            ),
+        ),
+        needs=(
+            (PostProductionNeed.COLOUR, 30_000),
+            (PostProductionNeed.SOUND, 45_000),
+            (PostProductionNeed.MUSIC, 25_000),
+            (PostProductionNeed.SUBTITLES, 5_000),
+        ),
+        caption="Kevin and Josué on the coffee slopes",
+        sky=((150, 170, 190), (220, 220, 210)),
+        ground=(50, 90, 50),
+        jurors="13",
+    ),
+]
+
+JURORS_BY_DIGIT = {"1": "juror_president", "2": "juror_2", "3": "juror_3"}
+
+JURY_ROUND_NAME = "Final round"
+FIRST_CALL_TITLE = "Works in progress — first call"
+
+# A juror who cannot review an application, and says why.
+DEMO_CONFLICT = (
+    "juror_3",
+    "O inverno de Cida",
+    "I work with Les Films du Sillage, the French co-producer of this film.",
+)
+
+
+@dataclass(frozen=True)
+class DemoReview:
+    """A review written in the demo: `scores` follow the order of the default criteria
+    (None leaves a criterion unscored); `session` is a session's city."""
+
+    juror: str
+    title: str
+    scores: tuple[int | None, ...]
+    note: str
+    recommendation: str = ""
+    session: str = ""
+    producer_feedback: str = ""
+    submit: bool = True
+
+
+DEMO_REVIEWS = [
+    DemoReview(
+        juror="juror_2",
+        title="Las horas del salitre",
+        scores=(8, 8, 7, 8, 6),
+        recommendation=Recommendation.SELECT,
+        session="Toulouse",
+        note=(
+            "A precise, patient film with a beautiful use of the ghost town. The fine cut is "
+            "nearly there: the middle third could lose ten minutes. The co-production with "
+            "France is solid and the sound budget is realistic."
+        ),
+        producer_feedback=(
+            "The relationship between Elsa and Matías is the heart of the film: trust it, and "
+            "consider trimming the archive inserts in the middle."
+        ),
+    ),
+    DemoReview(
+        juror="juror_2",
+        title="Río de los ausentes",
+        scores=(7, 8, 9, 6, 5),
+        recommendation=Recommendation.DISCUSS,
+        session="Lima",
+        note=(
+            "A powerful subject and a real bond with the women of the Atrato. The rough cut "
+            "still hesitates between observation and testimony. Our support would matter a "
+            "lot; the financing plan depends on a public fund that is not confirmed yet."
+        ),
+    ),
+    DemoReview(
+        juror="juror_2",
+        title="Nadie duerme en Cajamarca",
+        scores=(8, 7, 8, 7, 8),
+        recommendation=Recommendation.SELECT,
+        session="Lima",
+        note=(
+            "Ambitious and gripping, with a strong central performance. The protest scenes "
+            "are impressive for the budget. Lima would suit a film so rooted in Peru."
+        ),
+    ),
+    DemoReview(
+        juror="juror_2",
+        title="Mar de fondo en Puerto Cabello",
+        scores=(6, 5, 5, 7, 5),
+        recommendation=Recommendation.DECLINE,
+        note=(
+            "Charming and well acted, but the story follows a familiar path, and the fine cut "
+            "leaves little for the programme to change. The film seems likely to be finished "
+            "without us."
+        ),
+        producer_feedback=(
+            "The bar and the port are wonderful settings; the film is strongest when it lets "
+            "the city speak."
+        ),
+    ),
+    DemoReview(
+        juror="juror_3",
+        title="La casa de los pájaros quietos",
+        scores=(7, 8, None, None, None),
+        note=(
+            "Striking images of the museum and the lagoons. I still have to watch the second "
+            "half again before scoring the rest."
+        ),
+        submit=False,
+    ),
+]
+
+
 # --- Dates ----------------------------------------------------------------------------------
 
 
@@ -278,10 +1330,404 @@ def _ensure_juror(
     return member
 
 
+# --- The jury demo ----------------------------------------------------------------------------
+
+
+def _pdf(lines: list[str]) -> bytes:
+    """A one-page A4 PDF with the lines in Helvetica: enough for a demo budget."""
+
+    def escape(text: str) -> str:
+        return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+    commands = ["BT", "/F1 11 Tf", "16 TL", "56 800 Td"]
+    commands += [f"({escape(line)}) '" for line in lines]
+    commands.append("ET")
+    stream = "\n".join(commands).encode("cp1252", errors="replace")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+    ]
+    pdf = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(pdf))
+        pdf += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(pdf)
+    pdf += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    pdf += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    pdf += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(pdf)
+
+
+def _money(application: DemoApplication, amount: int) -> str:
+    return f"{application.currency} {amount:,}"
+
+
+def _budget_pdf(application: DemoApplication) -> bytes:
+    needs = dict(PostProductionNeed.choices)
+    return _pdf(
+        [
+            f"Budget: {application.original_title} ({application.english_title})",
+            "",
+            f"Total budget: {_money(application, application.total_budget)}",
+            f"Financing secured: {_money(application, application.secured_amount)}",
+            "Still to find: "
+            + _money(application, application.total_budget - application.secured_amount),
+            "",
+            "Post-production still to finance:",
+            *(
+                f"    {needs[need]}: {_money(application, amount)}"
+                for need, amount in application.needs
+            ),
+        ]
+    )
+
+
+def _financing_plan_pdf(application: DemoApplication) -> bytes:
+    return _pdf(
+        [
+            f"Financing plan: {application.original_title} ({application.english_title})",
+            "",
+            "Co-production shares:",
+            *(
+                f"    {name} ({countries.name(country)}): {share} %"
+                for name, country, share in application.companies
+            ),
+            "",
+            f"Secured: {_money(application, application.secured_amount)} "
+            "(public funds, co-producers' equity and services)",
+            "Sought: "
+            + _money(application, application.total_budget - application.secured_amount)
+            + " (post-production support, sales and distribution advances)",
+        ]
+    )
+
+
+def _still_jpeg(application: DemoApplication, seed: int) -> bytes:
+    """A landscape in the film's colours, at the smallest size the portal accepts: a
+    sky fading to the horizon, hills and a sun, drawn small and enlarged."""
+    width, height = 320, 180
+    image = Image.new("RGB", (width, height))
+    draw = ImageDraw.Draw(image)
+    top, bottom = application.sky
+    horizon = 100 + seed % 40
+    for y in range(horizon + 1):
+        ratio = y / horizon
+        colour = tuple(round(a + (b - a) * ratio) for a, b in zip(top, bottom, strict=True))
+        draw.line([(0, y), (width, y)], fill=colour)
+    sun = 40 + (seed * 37) % 240
+    light = tuple((channel + 255) // 2 for channel in bottom)
+    draw.ellipse([sun, horizon - 70, sun + 28, horizon - 42], fill=light)
+    rng = random.Random(seed)
+    hills = [(0, height)]
+    hills += [(x, horizon - rng.randint(0, 24)) for x in range(0, width + 40, 40)]
+    hills.append((width, height))
+    draw.polygon(hills, fill=application.ground)
+    image = image.resize(
+        (STILL_MIN_SIDE, STILL_MIN_SIDE * height // width), Image.Resampling.BICUBIC
+    )
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=85)
+    return buffer.getvalue()
+
+
+def _ensure_producer(report: DemoReport, producer: DemoProducer) -> User:
+    """An applicant of the jury demo, with the profile every applicant fills first. No
+    usable password: these accounts exist to have applied, not to sign in."""
+    user = User.objects.filter(email__iexact=producer.email).first()
+    if user is None:
+        user = User.objects.create_user(
+            producer.email,
+            None,
+            full_name=producer.full_name,
+            language=producer.language,
+            email_confirmed=True,
+        )
+        report.created.append(f"user {user.email} (cannot sign in)")
+    if not ProducerProfile.objects.filter(user=user).exists():
+        submission_services.save_profile(
+            profile=ProducerProfile(
+                user=user,
+                company=producer.company,
+                country=producer.country,
+                address=producer.address,
+                phone=producer.phone,
+                contact_person=producer.full_name,
+            ),
+            by=user,
+        )
+        report.created.append(f"producer profile of {user.email}")
+    return user
+
+
+def _save_row(row):
+    row.full_clean()
+    row.save()
+    return row
+
+
+def _ensure_application(
+    report: DemoReport,
+    *,
+    call: Call,
+    application: DemoApplication,
+    owner: User,
+    index: int,
+    today: dt.date,
+) -> Project:
+    """Find the application by its title within the call, or make it as its producer
+    would: a draft while the call was open, its companies, directors, cut, still and
+    documents, then the submission."""
+    project = Project.objects.filter(call=call, original_title=application.original_title).first()
+    if project is not None:
+        return project
+    window = call.closes_at - call.opens_at
+    started = call.opens_at + window * (index + 1) / (len(DEMO_APPLICATIONS) + 2)
+    submitted = started + window / (2 * (len(DEMO_APPLICATIONS) + 2))
+    project = submission_services.create_project(
+        call=call,
+        owner=owner,
+        moment=started,
+        original_title=application.original_title,
+        english_title=application.english_title,
+        genre=application.genre,
+        expected_runtime=application.expected_runtime,
+        languages=application.languages,
+        logline=application.logline,
+        short_synopsis=application.short_synopsis,
+        long_synopsis=f"{application.short_synopsis}\n\n{application.more_synopsis}",
+        director_statement=application.director_statement,
+        premiere_status=application.premiere_status,
+        previous_festivals=application.previous_festivals,
+        currency=application.currency,
+        total_budget=Decimal(application.total_budget),
+        secured_amount=Decimal(application.secured_amount),
+        expected_completion=today + dt.timedelta(days=150 + 10 * index),
+    )
+    # Companies, directors and needs are rows of the application's forms; they have no
+    # service of their own beyond the forms' formsets.
+    for position, (name, country, share) in enumerate(application.companies):
+        role = CompanyRole.PRODUCER if position == 0 else CompanyRole.CO_PRODUCER
+        _save_row(
+            ProjectCompany(
+                project=project,
+                name=name,
+                country=country,
+                role=role,
+                share=Decimal(share),
+                position=position,
+            )
+        )
+    for position, (name, nationality, gender, previous, biography) in enumerate(
+        application.directors
+    ):
+        _save_row(
+            Director(
+                project=project,
+                name=name,
+                nationality=nationality,
+                gender=gender,
+                previous_features=previous,
+                biography=biography,
+                position=position,
+            )
+        )
+    for need, amount in application.needs:
+        _save_row(PostProductionItem(project=project, need=need, amount=Decimal(amount)))
+    submission_services.add_cut(
+        project=project,
+        by=owner,
+        cut=Cut(
+            stage=application.stage,
+            runtime=application.runtime,
+            cut_date=timezone.localdate(started) - dt.timedelta(days=12),
+            subtitles=SubtitleLanguage.ENGLISH,
+            # A reserved domain: the demo links to no one's real video.
+            screener_url=f"https://screeners.example.org/{slugify(application.english_title)}",
+            # The screener's password, as jurors see it beside the link.
+            screener_password=f"{slugify(application.english_title)[:20]}-wip",
+        ),
+    )
+    upload = SimpleUploadedFile("still.jpg", _still_jpeg(application, index), "image/jpeg")
+    stills = uploads.add_stills(
+        project=project,
+        by=owner,
+        uploads=[(upload, uploads.check_image(upload))],
+        caption=application.caption,
+    )
+    # The versions are made now rather than only after the commit, so that the demo
+    # shows them however its tasks run.
+    for still in stills:
+        process_still(still)
+    slug = slugify(application.english_title)
+    for kind, content in [
+        (Material.BUDGET, _budget_pdf(application)),
+        (Material.FINANCING_PLAN, _financing_plan_pdf(application)),
+    ]:
+        document = SimpleUploadedFile(f"{slug}-{kind}.pdf", content, "application/pdf")
+        uploads.check_pdf(document)
+        uploads.save_document(project=project, by=owner, kind=kind, upload=document)
+    project = submission_services.submit_project(project=project, by=owner, moment=submitted)
+    report.created.append(f"application “{project.original_title}” to “{call.title}”")
+    return project
+
+
+def _films_in_progress_jury(
+    report: DemoReport,
+    *,
+    today: dt.date,
+    users: dict[str, User],
+    edition: Edition,
+    jurors: dict[str, JuryMember],
+) -> None:
+    """The first call of the edition, closed two weeks ago, its fourteen applications,
+    and the jury's final round scoring them."""
+    time_zone = edition.time_zone
+    staff = users["staff"]
+    call = _ensure_call(
+        report,
+        edition=edition,
+        title=FIRST_CALL_TITLE,
+        guidelines=(
+            "The first call of the edition, for independent Latin American feature films "
+            "that cannot complete post-production for lack of means. Its applications are "
+            "now with the jury; the second call is open to the films that were not ready.\n\n"
+            "Apply with a rough cut or fine cut of at least 60 minutes, up to six stills, a "
+            "screener link of the current cut, the budget and the financing plan. Producers "
+            "from Latin American countries must hold the majority of the film."
+        ),
+        opens_at=_local_moment(today - dt.timedelta(weeks=13), time_zone, 10),
+        closes_at=_local_moment(today - dt.timedelta(weeks=2), time_zone, 23, 59),
+        eligible_countries=LATIN_AMERICA,
+        minimum_runtime=60,
+        accepted_stages=[ProductionStage.ROUGH_CUT, ProductionStage.FINE_CUT],
+        required_materials=[
+            Material.STILLS,
+            Material.SCREENER,
+            Material.BUDGET,
+            Material.FINANCING_PLAN,
+        ],
+        max_stills=6,
+        majority_from_eligible_countries=True,
+    )
+    producers = {
+        key: _ensure_producer(report, producer) for key, producer in DEMO_PRODUCERS.items()
+    }
+    projects = [
+        _ensure_application(
+            report,
+            call=call,
+            application=application,
+            owner=producers[application.producer],
+            index=index,
+            today=today,
+        )
+        for index, application in enumerate(DEMO_APPLICATIONS)
+    ]
+
+    if not edition.criteria.exists():
+        criteria = jury_services.create_default_criteria(edition=edition, by=staff)
+        report.created.append(f"{len(criteria)} scoring criteria of {edition}")
+
+    if Round.objects.filter(edition=edition, name=JURY_ROUND_NAME).exists():
+        return
+    round_ = jury_services.save_round(
+        round_=Round(
+            edition=edition,
+            kind=RoundKind.FINAL,
+            name=JURY_ROUND_NAME,
+            deadline=_local_moment(today + dt.timedelta(weeks=4), time_zone, 23, 59),
+            reviews_per_project=2,
+            reminder_days=[7, 2],
+        ),
+        by=staff,
+        members=[jurors[key] for key in JURORS_BY_DIGIT.values()],
+    )
+    competing = {
+        project.pk
+        for project in jury_services.eligible_projects(edition).filter(
+            pk__in=[project.pk for project in projects]
+        )
+    }
+    in_round = {
+        application.original_title: project
+        for application, project in zip(DEMO_APPLICATIONS, projects, strict=True)
+        if project.pk in competing
+    }
+    jury_services.add_projects_to_round(round_=round_, projects=in_round.values(), by=staff)
+
+    # Conflicts are declared in preparation, before staff assign.
+    juror, title, reason = DEMO_CONFLICT
+    conflicts = 0
+    if title in in_round:
+        jury_services.declare_conflict(
+            member=jurors[juror], project=in_round[title], reason=reason, by=users[juror]
+        )
+        conflicts = 1
+
+    assignments = {}
+    for application in DEMO_APPLICATIONS:
+        project = in_round.get(application.original_title)
+        if project is None:
+            continue
+        for digit in application.jurors:
+            key = JURORS_BY_DIGIT[digit]
+            if (key, application.original_title) == DEMO_CONFLICT[:2]:
+                continue
+            assignments[(key, application.original_title)] = jury_services.assign(
+                round_=round_, member=jurors[key], project=project, by=staff
+            )
+    if assignments:
+        jury_services.publish_assignments(round_=round_, by=staff)
+        round_ = jury_services.set_phase(round_=round_, phase=Phase.SCORING, by=staff)
+
+    criteria = list(edition.criteria.all())
+    sessions = {session.city: session for session in edition.sessions.all()}
+    # Reviews are written now, or just before the deadline of a round dated in the past.
+    moment = min(timezone.now(), round_.deadline - dt.timedelta(days=1))
+    written = {True: 0, False: 0}
+    for review in DEMO_REVIEWS:
+        assignment = assignments.get((review.juror, review.title))
+        if assignment is None:
+            continue
+        jury_services.save_review(
+            assignment=assignment,
+            by=users[review.juror],
+            scores={
+                criterion.pk: value
+                for criterion, value in zip(criteria, review.scores, strict=False)
+                if value is not None
+            },
+            note=review.note,
+            producer_feedback=review.producer_feedback,
+            recommendation=review.recommendation,
+            session_preference=sessions.get(review.session),
+            submit=review.submit,
+            moment=moment,
+        )
+        written[review.submit] += 1
+    report.created.append(
+        f"jury round “{round_.name}” of {edition} ({round_.phase}): {len(in_round)} "
+        f"applications, {len(assignments)} assignments, {written[True]} reviews submitted, "
+        f"{written[False]} draft, {conflicts} conflict declared"
+    )
+
+
 # --- The programmes -------------------------------------------------------------------------
 
 
-def _films_in_progress(report: DemoReport, *, today: dt.date, users: dict[str, User]) -> None:
+def _films_in_progress(
+    report: DemoReport, *, today: dt.date, users: dict[str, User]
+) -> tuple[Edition, dict[str, JuryMember]]:
+    """The programme, its current edition with its jury, and an archived edition.
+    Returns the current edition and its jurors by account key."""
     time_zone = "Europe/Paris"
     programme = _ensure_programme(
         report,
@@ -357,9 +1803,12 @@ def _films_in_progress(report: DemoReport, *, today: dt.date, users: dict[str, U
         max_stills=6,
         majority_from_eligible_countries=True,
     )
-    _ensure_juror(report, edition=edition, user=users["juror_president"], is_president=True)
-    _ensure_juror(report, edition=edition, user=users["juror_2"])
-    _ensure_juror(report, edition=edition, user=users["juror_3"])
+    jurors = {
+        key: _ensure_juror(
+            report, edition=edition, user=users[key], is_president=key == "juror_president"
+        )
+        for key in JURORS_BY_DIGIT.values()
+    }
 
     # A past edition, from the years when the two sessions were Toulouse and San Sebastián.
     past = _ensure_edition(
@@ -411,6 +1860,7 @@ def _films_in_progress(report: DemoReport, *, today: dt.date, users: dict[str, U
         max_stills=6,
         majority_from_eligible_countries=True,
     )
+    return edition, jurors
 
 
 def _ibermedia(report: DemoReport, *, today: dt.date, users: dict[str, User]) -> None:
@@ -534,7 +1984,10 @@ def load_demo(*, today: dt.date | None = None) -> DemoReport:
     today = today or timezone.localdate()
     report = DemoReport()
     users = {key: _ensure_user(report, account) for key, account in ACCOUNTS.items()}
-    _films_in_progress(report, today=today, users=users)
+    edition, jurors = _films_in_progress(report, today=today, users=users)
+    # The demo's jurors and staff read the criteria and documents in English.
+    with translation.override("en"):
+        _films_in_progress_jury(report, today=today, users=users, edition=edition, jurors=jurors)
     _ibermedia(report, today=today, users=users)
     _giff_imcine_forum(report, today=today, users=users)
     return report

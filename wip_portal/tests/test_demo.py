@@ -1,5 +1,6 @@
 import datetime as dt
 import io
+import time
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -8,11 +9,82 @@ from django.utils import timezone
 
 from accounts.models import User
 from editions.models import Call, Edition, EditionState, Programme, Session
-from juries.models import JuryMember
+from juries import permissions as jury_permissions
+from juries import services as jury_services
+from juries.models import (
+    Assignment,
+    Conflict,
+    ConflictStatus,
+    Criterion,
+    JuryMember,
+    Phase,
+    Placement,
+    Review,
+    ReviewStatus,
+    Round,
+    RoundKind,
+    RoundProject,
+    Score,
+)
 from outbox.models import Mail
-from wip_portal.demo import DEMO_PASSWORD, IBERMEDIA_MEMBERS, load_demo
+from submissions import eligibility
+from submissions.models import (
+    Cut,
+    Director,
+    Document,
+    PostProductionItem,
+    ProcessingStatus,
+    ProducerProfile,
+    Project,
+    ProjectCompany,
+    ProjectEvent,
+    ProjectStatus,
+    Still,
+)
+from submissions.uploads import STILL_MIN_SIDE
+from wip_portal.demo import (
+    DEMO_APPLICATIONS,
+    DEMO_PASSWORD,
+    DEMO_PRODUCERS,
+    FIRST_CALL_TITLE,
+    IBERMEDIA_MEMBERS,
+    JURY_ROUND_NAME,
+    load_demo,
+)
 
-MODELS = [User, Programme, Programme.team.through, Edition, Session, Call, JuryMember, Mail]
+MODELS = [
+    User,
+    Programme,
+    Programme.team.through,
+    Edition,
+    Session,
+    Call,
+    JuryMember,
+    Mail,
+    ProducerProfile,
+    Project,
+    ProjectCompany,
+    Director,
+    PostProductionItem,
+    Cut,
+    Still,
+    Document,
+    ProjectEvent,
+    Criterion,
+    Round,
+    Round.members.through,
+    RoundProject,
+    Conflict,
+    Assignment,
+    Review,
+    Score,
+]
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    """The demo hashes a password per account; the default hasher is slow on purpose."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def run_load_demo(**options):
@@ -33,6 +105,35 @@ def current_fip_edition():
     )
 
 
+def jury_round():
+    return Round.objects.get(edition=current_fip_edition(), name=JURY_ROUND_NAME)
+
+
+def demo_juror(number):
+    return JuryMember.objects.get(
+        edition=current_fip_edition(), user__email=f"juror-{number}@demo.wip-portal.org"
+    )
+
+
+def jury_rows():
+    """What staff and jurors see of the jury demo, row by row."""
+    return {
+        "projects": list(
+            Project.objects.order_by("pk").values_list("pk", "status", "submitted_at")
+        ),
+        "rounds": list(
+            Round.objects.values_list("pk", "phase", "deadline", "assignments_published_at")
+        ),
+        "assignments": list(
+            Assignment.objects.order_by("pk").values_list("pk", "member", "project")
+        ),
+        "reviews": list(
+            Review.objects.order_by("pk").values_list("pk", "status", "total", "updated_at")
+        ),
+        "stills": list(Still.objects.order_by("pk").values_list("pk", "status", "web")),
+    }
+
+
 @pytest.mark.django_db
 def test_load_demo_creates_programmes_and_accounts():
     output = run_load_demo()
@@ -42,12 +143,14 @@ def test_load_demo_creates_programmes_and_accounts():
         "ibermedia",
         "giff-imcine-bilateral-forum",
     }
-    assert User.objects.filter(email_confirmed=True).count() == User.objects.count() == 9
+    assert User.objects.filter(email_confirmed=True).count() == User.objects.count() == 13
     admin = User.objects.get(email="admin@demo.wip-portal.org")
     assert admin.is_superuser
     assert admin.check_password(DEMO_PASSWORD)
     assert sorted(
-        User.objects.filter(email__startswith="producer-").values_list("language", flat=True)
+        User.objects.filter(
+            email__in=[f"producer-{code}@demo.wip-portal.org" for code in ("es", "fr", "pt")]
+        ).values_list("language", flat=True)
     ) == ["es", "fr", "pt"]
     assert list(
         Programme.objects.get(slug="films-in-progress").team.values_list("email", flat=True)
@@ -63,6 +166,7 @@ def test_load_demo_creates_programmes_and_accounts():
 def test_load_demo_twice_changes_nothing():
     run_load_demo()
     counts = row_counts()
+    rows = jury_rows()
     call = Call.objects.get(title__startswith="Co-production call")
     call.guidelines = "Changed by the staff."
     call.save()
@@ -70,6 +174,7 @@ def test_load_demo_twice_changes_nothing():
     output = run_load_demo()
 
     assert row_counts() == counts
+    assert jury_rows() == rows
     call.refresh_from_db()
     assert call.guidelines == "Changed by the staff."
     assert "nothing was changed" in output
@@ -86,6 +191,41 @@ def test_load_demo_recreates_only_what_is_missing():
 
     assert report.created == [f"session Lima of {edition}"]
     assert row_counts() == counts
+
+
+@pytest.mark.django_db
+def test_load_demo_never_adds_back_to_an_existing_round():
+    """Staff change the round (unassign a juror, move to discussion): a second run leaves
+    their changes alone."""
+    run_load_demo()
+    round_ = jury_round()
+    staff = User.objects.get(email="staff@demo.wip-portal.org")
+    unstarted = Assignment.objects.filter(round=round_, review__isnull=True).first()
+    jury_services.unassign(assignment=unstarted, by=staff)
+    jury_services.set_phase(round_=round_, phase=Phase.DISCUSSION, by=staff)
+    counts = row_counts()
+
+    report = load_demo()
+
+    assert report.created == []
+    assert row_counts() == counts
+    assert not Assignment.objects.filter(pk=unstarted.pk).exists()
+    assert jury_round().phase == Phase.DISCUSSION
+
+
+@pytest.mark.django_db
+def test_load_demo_recreates_a_missing_application_outside_the_round():
+    run_load_demo()
+    project = Project.objects.get(original_title="Sertão de vidro")
+    project.delete()
+
+    report = load_demo()
+
+    recreated = Project.objects.get(original_title="Sertão de vidro")
+    assert report.created == [f"application “Sertão de vidro” to “{FIRST_CALL_TITLE}”"]
+    assert recreated.status == ProjectStatus.SUBMITTED
+    assert not RoundProject.objects.filter(project=recreated).exists()
+    assert RoundProject.objects.filter(round=jury_round()).count() == 13
 
 
 @pytest.mark.django_db
@@ -120,7 +260,7 @@ def test_films_in_progress_call_is_open_with_two_sessions_of_six_places():
     edition = current_fip_edition()
     today = timezone.localdate()
 
-    call = edition.calls.get()
+    call = edition.calls.get(title__startswith="Call for works in progress")
     sessions = list(edition.sessions.order_by("starts_on"))
 
     assert call.is_open()
@@ -170,6 +310,8 @@ def test_load_demo_any_day_has_open_calls_and_coming_sessions(today):
     coming = Session.objects.filter(edition__state=EditionState.PUBLIC)
 
     assert open_calls.count() == 3
+    assert not Call.objects.get(title=FIRST_CALL_TITLE).is_open(noon)
+    assert Review.objects.count() == 5
     assert coming.count() == 3
     assert all(session.starts_on > today for session in coming)
     assert all(
@@ -211,3 +353,167 @@ def test_load_demo_in_production_when_allowed(settings):
     run_load_demo(allow_production=True)
 
     assert Programme.objects.count() == 3
+
+
+# --- The jury demo ----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_load_demo_jury_round_scores_with_the_three_demo_jurors():
+    run_load_demo()
+    edition = current_fip_edition()
+    round_ = jury_round()
+
+    assert list(edition.criteria.values_list("name", flat=True)) == [
+        str(name) for name, _description in jury_services.DEFAULT_CRITERIA
+    ]
+    assert round_.kind == RoundKind.FINAL
+    assert round_.phase == Phase.SCORING
+    assert round_.assignments_published
+    assert dt.timedelta(weeks=3) < round_.deadline - timezone.now() < dt.timedelta(weeks=5)
+    assert round_.reminder_days == [7, 2]
+    assert sorted(round_.members.values_list("user__email", "is_president")) == [
+        ("juror-1@demo.wip-portal.org", True),
+        ("juror-2@demo.wip-portal.org", False),
+        ("juror-3@demo.wip-portal.org", False),
+    ]
+    assert round_.entries.count() == len(DEMO_APPLICATIONS) == 14
+    assert not Placement.objects.exists()
+
+
+@pytest.mark.django_db
+def test_load_demo_first_call_closed_two_weeks_ago_with_applications_under_review():
+    run_load_demo()
+    call = Call.objects.get(edition=current_fip_edition(), title=FIRST_CALL_TITLE)
+    now = timezone.now()
+
+    projects = list(call.projects.all())
+
+    assert call.has_closed()
+    assert dt.timedelta(weeks=12) < now - call.opens_at < dt.timedelta(weeks=14)
+    assert dt.timedelta(weeks=1) < now - call.closes_at < dt.timedelta(weeks=3)
+    assert len(projects) == 14
+    assert {project.status for project in projects} == {ProjectStatus.UNDER_REVIEW}
+    assert {project.owner.email for project in projects} == {
+        producer.email for producer in DEMO_PRODUCERS.values()
+    }
+    assert set(
+        RoundProject.objects.filter(round=jury_round()).values_list("project", flat=True)
+    ) == {project.pk for project in projects}
+
+
+@pytest.mark.django_db
+def test_load_demo_every_application_is_eligible_and_complete():
+    run_load_demo()
+    call = Call.objects.get(title=FIRST_CALL_TITLE)
+    projects = list(call.projects.all())
+
+    eligible = set(jury_services.eligible_projects(call.edition).values_list("pk", flat=True))
+
+    assert eligible == {project.pk for project in projects}
+    for project in projects:
+        assert eligibility.failures(eligibility.check_project(project)) == []
+        cut = project.current_cut()
+        assert cut.screener_url.startswith("https://")
+        assert cut.screener_password
+        assert sum(company.share for company in project.companies.all()) == 100
+        assert all(director.gender for director in project.directors.all())
+        assert sorted(project.documents.values_list("kind", flat=True)) == [
+            "budget",
+            "financing_plan",
+        ]
+        for document in project.documents.all():
+            with document.file.open("rb") as handle:
+                assert handle.read(5) == b"%PDF-"
+
+
+@pytest.mark.django_db
+def test_load_demo_stills_are_small_and_ready():
+    run_load_demo()
+
+    stills = list(Still.objects.filter(project__call__title=FIRST_CALL_TITLE))
+
+    assert len(stills) == 14
+    for still in stills:
+        assert still.status == ProcessingStatus.READY
+        assert (still.width, still.height) == (STILL_MIN_SIDE, STILL_MIN_SIDE * 9 // 16)
+        assert still.web and still.thumbnail and still.large
+        assert still.original.size < 200_000
+
+
+@pytest.mark.django_db
+def test_load_demo_assigns_two_or_three_jurors_to_each_application():
+    run_load_demo()
+    round_ = jury_round()
+
+    per_project = {}
+    for project_id, member_id in Assignment.objects.filter(round=round_).values_list(
+        "project", "member"
+    ):
+        per_project.setdefault(project_id, set()).add(member_id)
+
+    assert len(per_project) == 14
+    assert {len(members) for members in per_project.values()} == {2, 3}
+    loads = [Assignment.objects.filter(member=demo_juror(n)).count() for n in (1, 2, 3)]
+    assert min(loads) >= 10
+
+
+@pytest.mark.django_db
+def test_load_demo_gives_each_juror_a_different_state_of_reviews():
+    run_load_demo()
+    president, second, third = demo_juror(1), demo_juror(2), demo_juror(3)
+    criteria = current_fip_edition().criteria.count()
+
+    submitted = list(Review.objects.filter(member=second))
+    draft = Review.objects.get(member=third)
+
+    assert not Review.objects.filter(member=president).exists()
+    assert len(submitted) == 4
+    for review in submitted:
+        assert review.status == ReviewStatus.SUBMITTED
+        assert review.recommendation
+        assert review.total is not None
+        assert review.scores.count() == criteria
+    assert draft.status == ReviewStatus.DRAFT
+    assert draft.total is None
+    assert 0 < draft.scores.count() < criteria
+    assert draft.note
+    for user in (president.user, second.user, third.user):
+        visible = jury_permissions.visible_assignments(user)
+        assert visible.count() == Assignment.objects.filter(member__user=user).count()
+
+
+@pytest.mark.django_db
+def test_load_demo_juror_3_declared_a_conflict_and_cannot_see_the_project():
+    run_load_demo()
+    third = demo_juror(3)
+
+    conflict = Conflict.objects.get()
+
+    assert conflict.member == third
+    assert conflict.status == ConflictStatus.DECLARED
+    assert conflict.reason
+    assert conflict.created_by == third.user
+    assert not Assignment.objects.filter(member=third, project=conflict.project).exists()
+    assert Assignment.objects.filter(project=conflict.project).count() == 2
+    assert conflict.project not in jury_permissions.reviewable_projects(third.user)
+
+
+@pytest.mark.django_db
+def test_load_demo_applicants_cannot_sign_in():
+    output = run_load_demo()
+
+    for producer in DEMO_PRODUCERS.values():
+        user = User.objects.get(email=producer.email)
+        assert not user.has_usable_password()
+        assert ProducerProfile.objects.get(user=user).company == producer.company
+        assert producer.email not in output.split("Demo accounts", 1)[1]
+
+
+@pytest.mark.django_db
+def test_load_demo_stays_fast():
+    started = time.perf_counter()
+
+    load_demo()
+
+    assert time.perf_counter() - started < 30
