@@ -207,7 +207,7 @@ class Phase(models.TextChoices):
     SETUP = "setup", _("Preparation: conflicts and interest")
     SCORING = "scoring", _("Blind scoring")
     DISCUSSION = "discussion", _("Discussion")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("jury phase", "Closed")
 
 
 class RoundKind(models.TextChoices):
@@ -459,14 +459,14 @@ class Assignment(models.Model):
 
 
 class Recommendation(models.TextChoices):
-    SELECT = "select", _("Select")
-    DISCUSS = "discuss", _("Discuss")
-    DECLINE = "decline", _("Decline")
+    SELECT = "select", pgettext_lazy("jury recommendation", "Select")
+    DISCUSS = "discuss", pgettext_lazy("jury recommendation", "Discuss")
+    DECLINE = "decline", pgettext_lazy("jury recommendation", "Decline")
 
 
 class ReviewStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
+    DRAFT = "draft", pgettext_lazy("status of a review", "Draft")
+    SUBMITTED = "submitted", pgettext_lazy("status of a review", "Submitted")
 
 
 class Review(models.Model):

@@ -16,7 +16,7 @@ from django.db.models import F, Max
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from outbox.models import Mail
 from outbox.services import queue_mail_to_user, queue_templated_mail
@@ -939,7 +939,11 @@ def _check_place(selection, *, project, session, kind, exclude_project=None):
             raise ValidationError(
                 {
                     "session": ValidationError(
-                        _("%(session)s has %(places)s places and they are all taken.")
+                        ngettext(
+                            "%(session)s has %(places)s place and it is taken.",
+                            "%(session)s has %(places)s places and they are all taken.",
+                            session.places,
+                        )
                         % {"session": session.display_name, "places": session.places},
                         code="session_full",
                     )

@@ -214,7 +214,7 @@ def test_propose_fills_both_sessions_then_staff_adjust_and_lock(
     }
     content = staff_client.get(url).content.decode()
     assert "Película 00" in content
-    assert "6 places, 0 free" in content
+    assert "Places: 6 · free: 0" in content
     # Staff move a waitlisted film into Lima in place of a selected one.
     waitlisted = Placement.objects.filter(kind=PlacementKind.WAITLIST).first().project
     removed = selected.filter(session=lima).first().project

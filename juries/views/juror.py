@@ -41,6 +41,7 @@ from editions.files import serve_file
 from editions.permissions import is_festival_staff
 from submissions.models import Director, Document, Still
 from submissions.views.files import STILL_VERSIONS
+from submissions.views.staff import add_service_error
 
 from .. import permissions, services
 from ..forms.juror import (
@@ -67,15 +68,6 @@ from ..models import (
 ROUND_PAGE_SIZE = 50
 # Conflicts staff recorded or the portal suggested: the project is not even listed.
 STAFF_CONFLICTS = [ConflictStatus.CONFIRMED, ConflictStatus.SUGGESTED]
-
-
-def add_service_error(form, error: ValidationError):
-    """A service's ValidationError at the form's field it names, or above the form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def own_review(assignment) -> Review | None:

@@ -12,12 +12,13 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from editions.mixins import EditionTimeZoneMixin, StaffAreaMixin
 from editions.models import Edition
-from submissions.views.staff import csv_cell
+from submissions.views.staff import add_service_error, csv_cell
 
 from .. import ranking, selectors, services
 from ..forms.staff import (
@@ -50,15 +51,6 @@ from ..models import (
 )
 
 PAGE_SIZE = 50
-
-
-def add_service_error(form, error: ValidationError):
-    """A service's ValidationError at the form's field it names, or above the form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def flash_error(request, error: ValidationError):
@@ -226,7 +218,9 @@ class MemberEditView(JuryObjectMixin, FormView):
         except ValidationError as error:
             add_service_error(form, error)
             return self.form_invalid(form)
-        messages.success(self.request, _("%(name)s saved.") % {"name": self.object.user})
+        messages.success(
+            self.request, _("The details of %(name)s were saved.") % {"name": self.object.user}
+        )
         return HttpResponseRedirect(self.jury_url())
 
 
@@ -382,7 +376,11 @@ class RoundPhaseView(RoundMixin, ActionView):
 class RoundFillView(RoundMixin, ActionView):
     def act(self):
         added = services.fill_round_with_eligible(round_=self.round, by=self.request.user)
-        return _("%(count)s eligible applications added to the round.") % {"count": added}
+        return ngettext(
+            "%(count)s eligible application added to the round.",
+            "%(count)s eligible applications added to the round.",
+            added,
+        ) % {"count": added}
 
     def success_url(self):
         return self.round_url()
@@ -413,8 +411,8 @@ class AutoAssignView(RoundMixin, ActionView):
             k=form.cleaned_data["reviews_per_project"],
         )
         return _(
-            "Assignment proposed: %(created)s new, %(kept)s kept. Review it before you show "
-            "it to the jurors."
+            "Assignment proposed (new: %(created)s; kept: %(kept)s). Review it before you "
+            "show it to the jurors."
         ) % {"created": summary["created"], "kept": summary["kept"]}
 
     def success_url(self):
@@ -559,9 +557,12 @@ class ConflictSuggestView(JuryEditionMixin, ActionView):
         found = services.suggest_conflicts(edition=self.edition, by=self.request.user)
         if not found:
             return _("No new likely conflict was found.")
-        return _(
+        return ngettext(
+            "%(count)s likely conflict found. Until you dismiss it, that juror does not see "
+            "that project.",
             "%(count)s likely conflicts found. Until you dismiss them, those jurors do not "
-            "see those projects."
+            "see those projects.",
+            found,
         ) % {"count": found}
 
     def success_url(self):
@@ -692,7 +693,9 @@ class ShortlistView(RoundMixin, ActionView):
             projects=form.cleaned_data["projects"],
             by=self.request.user,
         )
-        return _("%(count)s projects added to %(round)s.") % {"count": added, "round": target}
+        return ngettext(
+            "%(count)s project added to %(round)s.", "%(count)s projects added to %(round)s.", added
+        ) % {"count": added, "round": target}
 
     def success_url(self):
         return self.round_url("juries:staff_ranking")
@@ -785,9 +788,11 @@ class ProposeView(SelectionMixin, ActionView):
             reason=_("Proposal from the ranking of %(round)s") % {"round": round_},
             by=self.request.user,
         )
-        return _("%(count)s projects placed from the ranking. Adjust the proposal as you wish.") % {
-            "count": count
-        }
+        return ngettext(
+            "%(count)s project placed from the ranking. Adjust the proposal as you wish.",
+            "%(count)s projects placed from the ranking. Adjust the proposal as you wish.",
+            count,
+        ) % {"count": count}
 
     def success_url(self):
         return self.selection_url()
