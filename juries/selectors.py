@@ -3,7 +3,7 @@ reads in a fixed number of queries, whatever the number of projects and jurors."
 
 from collections import defaultdict
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 
 from submissions.models import Project, ProjectCompany
 
@@ -183,12 +183,8 @@ def members_of(edition):
 def deciding_round(edition) -> Round | None:
     """The round whose ranking the selection starts from: the latest with a submitted
     review."""
-    return (
-        Round.objects.filter(edition=edition, reviews__status=ReviewStatus.SUBMITTED)
-        .order_by("-number")
-        .distinct()
-        .first()
-    )
+    submitted = Review.objects.filter(round=OuterRef("pk"), status=ReviewStatus.SUBMITTED)
+    return Round.objects.filter(Exists(submitted), edition=edition).order_by("-number").first()
 
 
 CANDIDATES_SHOWN = 100
@@ -228,15 +224,12 @@ def selection_board(edition) -> dict:
             }
         )
     placed = {placement.project_id for placement in placements}
-    competing = set(
-        Project.objects.filter(
-            pk__in=[row.project_id for row in rows], status__in=ranking.COMPETING_STATUSES
-        ).values_list("pk", flat=True)
-    )
     candidates = [
         row
         for row in ranking.order_rows(rows, "calibrated")
-        if row.project_id not in placed and row.project_id in competing and row.n_reviews
+        if row.project_id not in placed
+        and row.status in ranking.COMPETING_STATUSES
+        and row.n_reviews
     ][:CANDIDATES_SHOWN]
     decisions = (
         list(
