@@ -1069,7 +1069,6 @@ def apply_proposal(*, edition, proposal, by, version=None, reason: str = "") -> 
                 kind=kind,
                 position=position,
                 decided_by=by,
-                reason=reason,
             )
         )
     Placement.objects.bulk_create(rows)

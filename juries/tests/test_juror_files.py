@@ -70,15 +70,17 @@ def juror_client(client, juror):
 
 
 def body(response):
-    content = b"".join(response.streaming_content)
-    response.close()
-    return content
+    # Reading the whole stream closes the file through the test client's wrapper; calling
+    # response.close() here would send request_finished, which closes the database
+    # connection of the test's transaction on PostgreSQL.
+    return b"".join(response.streaming_content)
 
 
 def status_of(client, url):
-    """The status of a GET, its file (if any) closed."""
+    """The status of a GET, its file (if any) read to the end and so closed."""
     response = client.get(url)
-    response.close()
+    if response.streaming:
+        body(response)
     return response.status_code
 
 

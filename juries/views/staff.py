@@ -646,7 +646,9 @@ class RankingView(RankingMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         form, filters = self.ranking_filters()
-        rows = ranking.rank_round(self.round, **filters)
+        every_row = ranking.round_rows(self.round)
+        order = filters.pop("order", ranking.DEFAULT_ORDER)
+        rows = ranking.order_rows(ranking.filter_rows(every_row, **filters), order)
         page = Paginator(rows, RANKING_PAGE_SIZE).get_page(self.request.GET.get("page"))
         schulze = {}
         if self.round.kind == RoundKind.FINAL:
@@ -660,6 +662,7 @@ class RankingView(RankingMixin, TemplateView):
             page_obj=page,
             rows=page.object_list,
             with_schulze=bool(schulze),
+            total_count=len(every_row),
             filter_query=(query.urlencode() + "&") if query else "",
             later_rounds=Round.objects.filter(edition=self.edition, number__gt=self.round.number),
             disagreement_range=ranking.DISAGREEMENT_RANGE,

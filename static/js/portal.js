@@ -93,3 +93,15 @@
   });
   updateShares();
 })();
+
+// Actions that replace or freeze work ask first: <form data-confirm="Are you sure…?">.
+(function () {
+  "use strict";
+
+  document.addEventListener("submit", function (event) {
+    var message = event.target.getAttribute && event.target.getAttribute("data-confirm");
+    if (message && !window.confirm(message)) {
+      event.preventDefault();
+    }
+  });
+})();
