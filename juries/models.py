@@ -141,6 +141,8 @@ class Invitation(models.Model):
                 fields=["edition", "email"],
                 condition=Q(status="pending"),
                 name="invitation_one_pending_per_email",
+                violation_error_code="already_invited",
+                violation_error_message=_("This person has an invitation waiting for an answer."),
             ),
         ]
 

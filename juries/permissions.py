@@ -11,7 +11,7 @@ conditions."""
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from editions.permissions import can_manage_edition
@@ -72,18 +72,28 @@ def blocking_conflicts():
     return Conflict.objects.filter(status__in=BLOCKING_CONFLICTS)
 
 
+def own_application(member="member", project="project") -> Q:
+    """A juror's own application is always a conflict, recorded or not: the juror is its
+    producer. For querysets whose rows have a juror (`member`) and a project."""
+    return Q(**{f"{project}__owner": F(f"{member}__user")})
+
+
 def visible_assignments(user):
     """The assignments a juror may open: published, in a round they sit on, with no
     conflict on the project, and a project still in the competition."""
     if not user.is_authenticated or not user.is_active:
         return Assignment.objects.none()
     conflicted = blocking_conflicts().filter(member=OuterRef("member"), project=OuterRef("project"))
-    return Assignment.objects.filter(
-        member__user=user,
-        member__rounds=F("round"),
-        round__assignments_published_at__isnull=False,
-        project__status__in=REVIEWABLE_STATUSES,
-    ).exclude(Exists(conflicted))
+    return (
+        Assignment.objects.filter(
+            member__user=user,
+            member__rounds=F("round"),
+            round__assignments_published_at__isnull=False,
+            project__status__in=REVIEWABLE_STATUSES,
+        )
+        .exclude(Exists(conflicted))
+        .exclude(own_application())
+    )
 
 
 def juror_assignment(user, project: Project, round_: Round | None = None) -> Assignment | None:

@@ -50,6 +50,7 @@ from .models import (
     RoundProject,
     Score,
 )
+from .permissions import own_application
 
 # Reviews of one project this far apart (highest total − lowest, on the 0–10 scale) flag a
 # strong disagreement to discuss.
@@ -131,11 +132,15 @@ def counted_reviews(round_: Round):
     conflicted = Conflict.objects.filter(
         member=OuterRef("member"), project=OuterRef("project"), status__in=BLOCKING_CONFLICTS
     )
-    return Review.objects.filter(
-        round=round_,
-        status=ReviewStatus.SUBMITTED,
-        project_id__in=RoundProject.objects.filter(round=round_).values("project_id"),
-    ).exclude(Exists(conflicted))
+    return (
+        Review.objects.filter(
+            round=round_,
+            status=ReviewStatus.SUBMITTED,
+            project_id__in=RoundProject.objects.filter(round=round_).values("project_id"),
+        )
+        .exclude(Exists(conflicted))
+        .exclude(own_application())
+    )
 
 
 def _totals(round_: Round) -> list[tuple[int, int, float, str, int | None]]:

@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -93,17 +93,11 @@ def invite_juror(
                 )
             }
         )
+    already_invited = _("This person has an invitation waiting for an answer.")
     if Invitation.objects.filter(
         edition=edition, email__iexact=email, status=InvitationStatus.PENDING
     ).exists():
-        raise ValidationError(
-            {
-                "email": ValidationError(
-                    _("This person has an invitation waiting for an answer."),
-                    code="already_invited",
-                )
-            }
-        )
+        raise ValidationError({"email": ValidationError(already_invited, code="already_invited")})
     if session is not None and session.edition_id != edition.pk:
         raise ValidationError({"session": _("Choose a session of this edition.")})
     token = secrets.token_urlsafe(32)
@@ -119,8 +113,16 @@ def invite_juror(
         token_hash=hash_token(token),
         invited_by=by,
     )
-    invitation.full_clean()
-    invitation.save()
+    # The one-pending-invitation constraint is left to the database, whose refusal is
+    # reported at the address below.
+    invitation.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            invitation.save()
+    except IntegrityError:  # the same invitation sent twice at once (a double click)
+        raise ValidationError(
+            {"email": ValidationError(already_invited, code="already_invited")}
+        ) from None
     _mail_invitation(invitation, token)
     return invitation
 
@@ -421,6 +423,11 @@ def set_phase(*, round_: Round, phase: str, by) -> Round:
             raise ValidationError(
                 _("Set the scoring criteria before jurors start scoring."), code="no_criteria"
             )
+    if phase == Phase.SETUP and round_.assignments_published:
+        raise ValidationError(
+            _("Jurors already see their assignments: the round cannot go back to its preparation."),
+            code="published",
+        )
     round_.phase = phase
     round_.save(update_fields=["phase"])
     return round_
@@ -477,6 +484,7 @@ def declare_conflict(*, member: JuryMember, project: Project, reason: str, by) -
         conflict.reason = reason.strip()
         conflict.created_by = by
         conflict.save(update_fields=["status", "reason", "created_by", "updated_at"])
+    Assignment.objects.filter(member=member, project=project, review__isnull=True).delete()
     return conflict
 
 
@@ -641,7 +649,20 @@ def assign(*, round_: Round, member: JuryMember, project: Project, by) -> Assign
                 )
             }
         )
-    if permissions.blocking_conflicts().filter(member=member, project=project).exists():
+    if round_.phase == Phase.CLOSED:
+        raise ValidationError(_("This round is closed."), code="closed")
+    if project.status not in permissions.REVIEWABLE_STATUSES:
+        raise ValidationError(
+            {
+                "project": ValidationError(
+                    _("This application is no longer in the competition."), code="not_competing"
+                )
+            }
+        )
+    if (
+        project.owner_id == member.user_id
+        or permissions.blocking_conflicts().filter(member=member, project=project).exists()
+    ):
         raise ValidationError(
             {
                 "member": ValidationError(
@@ -745,7 +766,10 @@ def save_review(
         errors["recommendation"] = _("Choose a recommendation.")
     if session_preference is not None and session_preference.edition_id != round_.edition_id:
         errors["session_preference"] = _("Choose a session of this edition.")
-    review = Review.objects.select_for_update().filter(assignment=assignment).first()
+    # Lock the assignment: two saves of a first review at once (a double click, two tabs)
+    # then write one review, the second after the first.
+    Assignment.objects.select_for_update().filter(pk=assignment.pk).first()
+    review = Review.objects.filter(assignment=assignment).first()
     will_submit = submit or (review is not None and review.is_submitted)
     if will_submit and not errors:
         missing = [criterion for pk, criterion in criteria.items() if criterion not in clean_scores]
@@ -872,11 +896,15 @@ def visible_round_assignments(round_: Round):
     conflicted = permissions.blocking_conflicts().filter(
         member=OuterRef("member"), project=OuterRef("project")
     )
-    return Assignment.objects.filter(
-        round=round_,
-        member__rounds=round_,
-        project__status__in=permissions.REVIEWABLE_STATUSES,
-    ).exclude(Exists(conflicted))
+    return (
+        Assignment.objects.filter(
+            round=round_,
+            member__rounds=round_,
+            project__status__in=permissions.REVIEWABLE_STATUSES,
+        )
+        .exclude(Exists(conflicted))
+        .exclude(permissions.own_application())
+    )
 
 
 # --- Selection --------------------------------------------------------------------------

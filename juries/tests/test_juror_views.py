@@ -1151,6 +1151,28 @@ def test_comment_added_in_the_discussion(juror_client, juror, assignment, criter
     assert "The ending is unresolved." in html(response)
 
 
+def test_discussion_leaves_out_comments_of_jurors_now_in_conflict_or_gone(
+    juror_client, juror, assignment, criteria, round_
+):
+    round_.phase = Phase.DISCUSSION
+    round_.save()
+    submit_own(assignment, juror, criteria)
+    staying, conflicted, gone = (JuryMemberFactory(edition=round_.edition) for _ in range(3))
+    round_.members.add(staying, conflicted, gone)
+    for member, text in (
+        (staying, "Kept word"),
+        (conflicted, "Conflicted word"),
+        (gone, "Word of a juror who left"),
+    ):
+        Comment.objects.create(round=round_, project=assignment.project, author=member, text=text)
+    ConflictFactory(member=conflicted, project=assignment.project)
+    round_.members.remove(gone)
+    content = html(juror_client.get(review_url(assignment)))
+    assert "Kept word" in content
+    assert "Conflicted word" not in content
+    assert "Word of a juror who left" not in content
+
+
 def test_comment_refused_before_submitting(juror_client, assignment, round_):
     round_.phase = Phase.DISCUSSION
     round_.save()

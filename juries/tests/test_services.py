@@ -1013,8 +1013,13 @@ def test_suggest_conflicts_twice_adds_nothing_more(edition, juror, member):
 
 
 def test_suggested_conflict_blocks_visibility_until_dismissed(edition, staff, juror, member):
+    from submissions.tests.factories import ProjectCompanyFactory
+
+    member.affiliation = "Cine Andino"
+    member.save()
     round_ = RoundFactory(edition=edition, members=[member])
-    project = submitted_project(call__edition=edition, owner=juror)
+    project = submitted_project(call__edition=edition)
+    ProjectCompanyFactory(project=project, name="Cine Andino S.A.")
     started = AssignmentFactory(round=round_, member=member, project=project)
     ReviewFactory(assignment=started, status=ReviewStatus.DRAFT, submitted_at=None)
     assert permissions.juror_assignment(juror, project) == started
@@ -2070,3 +2075,94 @@ def test_every_decision_records_who_when_and_why(edition, staff, session, lima, 
         (DecisionAction.LOCKED, staff.pk, "Jury meeting"),
     ]
     assert not Decision.objects.filter(at__isnull=True).exists()
+
+
+# --- A juror's own application ------------------------------------------------------------
+
+
+def test_own_application_is_a_conflict_even_unrecorded_or_dismissed(edition, staff, juror, member):
+    round_ = RoundFactory(edition=edition, members=[member], phase=Phase.DISCUSSION)
+    own = submitted_project(call__edition=edition, owner=juror)
+    RoundProjectFactory(round=round_, project=own)
+    with pytest.raises(ValidationError) as error:
+        services.assign(round_=round_, member=member, project=own, by=staff)
+    assert error.value.message_dict == {
+        "member": ["This juror has a conflict of interest with this project."]
+    }
+    # Even an assignment made behind the services' back, and a conflict dismissed by staff,
+    # leave the juror's own film out of their sight and of the ranking.
+    assignment = AssignmentFactory(round=round_, member=member, project=own)
+    Conflict.objects.create(
+        member=member, project=own, status=ConflictStatus.DISMISSED, reason="Checked"
+    )
+    assert permissions.juror_assignment(juror, own) is None
+    assert not permissions.reviewable_projects(juror).exists()
+    assert not services.visible_round_assignments(round_).filter(pk=assignment.pk).exists()
+
+
+def test_own_application_is_never_assigned_automatically(edition, staff, juror, member):
+    from juries.assignment import propose_assignment
+
+    others = [JuryMemberFactory(edition=edition) for _ in range(3)]
+    round_ = RoundFactory(edition=edition, members=[member, *others], phase=Phase.SETUP)
+    own = submitted_project(call__edition=edition, owner=juror)
+    RoundProjectFactory(round=round_, project=own)
+    for _ in range(3):
+        RoundProjectFactory(round=round_, project=submitted_project(call__edition=edition))
+    propose_assignment(round_=round_, by=staff, k=3)
+    assert not Assignment.objects.filter(member=member, project=own).exists()
+    assert Assignment.objects.filter(project=own).count() == 3
+
+
+def test_declaring_a_conflict_removes_the_unstarted_assignment(edition, juror, member):
+    round_ = RoundFactory(edition=edition, members=[member])
+    assignment = AssignmentFactory(round=round_, member=member)
+    services.declare_conflict(
+        member=member, project=assignment.project, reason="My cousin edits it", by=juror
+    )
+    assert not Assignment.objects.filter(pk=assignment.pk).exists()
+    assert services.pending_by_member(round_) == {}
+
+
+def test_a_published_round_cannot_go_back_to_preparation(edition, staff):
+    round_ = RoundFactory(edition=edition, phase=Phase.SCORING)
+    with pytest.raises(ValidationError) as error:
+        services.set_phase(round_=round_, phase=Phase.SETUP, by=staff)
+    assert error.value.code == "published"
+    round_.refresh_from_db()
+    assert round_.phase == Phase.SCORING
+
+
+def test_assign_in_a_closed_round_or_a_withdrawn_project_refused(edition, staff, member):
+    round_ = RoundFactory(edition=edition, members=[member], phase=Phase.CLOSED)
+    project = submitted_project(call__edition=edition)
+    RoundProjectFactory(round=round_, project=project)
+    with pytest.raises(ValidationError):
+        services.assign(round_=round_, member=member, project=project, by=staff)
+    round_.phase = Phase.SCORING
+    round_.save()
+    project.status = ProjectStatus.WITHDRAWN
+    project.save()
+    with pytest.raises(ValidationError) as error:
+        services.assign(round_=round_, member=member, project=project, by=staff)
+    assert error.value.error_dict["project"][0].code == "not_competing"
+    assert not Assignment.objects.exists()
+
+
+def test_invite_twice_at_once_is_refused_at_the_email(edition, staff, monkeypatch):
+    """The check passes for both requests of a double click; the database refuses the
+    second, and the service says so at the field rather than failing."""
+    services.invite_juror(edition=edition, email="dup@example.org", full_name="Dup", by=staff)
+    real_filter = Invitation.objects.filter
+
+    def filter_missing_the_first(*args, **kwargs):
+        queryset = real_filter(*args, **kwargs)
+        return queryset.none() if kwargs.get("status") == InvitationStatus.PENDING else queryset
+
+    monkeypatch.setattr(Invitation.objects, "filter", filter_missing_the_first)
+    with pytest.raises(ValidationError) as error:
+        services.invite_juror(edition=edition, email="dup@example.org", full_name="Dup", by=staff)
+    assert error.value.error_dict["email"][0].code == "already_invited"
+    assert error.value.messages == ["This person has an invitation waiting for an answer."]
+    monkeypatch.undo()
+    assert Invitation.objects.filter(email="dup@example.org").count() == 1

@@ -498,3 +498,32 @@ def test_conflict_add_without_reason_keeps_the_choice(staff_client, edition):
     assert "This field is required." in content
     assert f'value="{project.pk}" selected' in content
     assert not Conflict.objects.exists()
+
+
+def test_assignments_search_keeps_an_ampersand_across_pages(staff_client, round_):
+    for number in range(51):
+        RoundProjectFactory(
+            round=round_,
+            project=submitted_project(
+                call__edition=round_.edition, original_title=f"Sol & sombra {number:02d}"
+            ),
+        )
+    url = reverse("juries:staff_assignments", kwargs={"pk": round_.pk})
+    content = staff_client.get(url, {"q": "Sol & sombra"}).content.decode()
+    assert "?q=Sol+%26+sombra&amp;page=2" in content
+    second = staff_client.get(url, {"q": "Sol & sombra", "page": "2"}).content.decode()
+    assert "Sol &amp; sombra 50" in second
+
+
+def test_re_running_the_assignment_after_publication_says_jurors_see_it(staff_client, edition):
+    round_ = RoundFactory(edition=edition, phase=Phase.SCORING)
+    members = [JuryMemberFactory(edition=edition) for _ in range(3)]
+    round_.members.add(*members)
+    RoundProjectFactory(round=round_, project=submitted_project(call__edition=edition))
+    response = staff_client.post(
+        reverse("juries:staff_auto_assign", kwargs={"pk": round_.pk}),
+        {"reviews_per_project": "2"},
+        follow=True,
+    )
+    assert "Jurors see the change at once." in response.content.decode()
+    assert Assignment.objects.filter(round=round_).count() == 2

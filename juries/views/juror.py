@@ -554,8 +554,14 @@ class ReviewPageMixin(JurorAssignmentMixin):
         others, comments = [], []
         if can_see_others:
             others = list(other_reviews(assignment, criteria))
+            # As for the reviews: only jurors still in the round and with no conflict.
+            conflicted = permissions.blocking_conflicts().filter(
+                member=OuterRef("author"), project=project
+            )
             comments = list(
-                Comment.objects.filter(round=round_, project=project)
+                Comment.objects.filter(round=round_, project=project, author__rounds=round_)
+                .exclude(Exists(conflicted))
+                .exclude(author__user=project.owner_id)
                 .select_related("author__user")
                 .order_by("created_at", "pk")
             )

@@ -11,6 +11,7 @@ from django.http import HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import translation
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
@@ -410,6 +411,11 @@ class AutoAssignView(RoundMixin, ActionView):
             by=self.request.user,
             k=form.cleaned_data["reviews_per_project"],
         )
+        if self.round.assignments_published:
+            return _(
+                "Assignment completed (new: %(created)s; kept: %(kept)s). Jurors see the "
+                "change at once."
+            ) % {"created": summary["created"], "kept": summary["kept"]}
         return _(
             "Assignment proposed (new: %(created)s; kept: %(kept)s). Review it before you "
             "show it to the jurors."
@@ -439,6 +445,7 @@ class AssignmentsView(RoundMixin, TemplateView):
             page_obj=page,
             rows=rows,
             query=query,
+            filter_query=(urlencode({"q": query}) + "&") if query else "",
             progress=selectors.juror_progress(self.round),
             auto_form=AutoAssignForm(
                 initial={"reviews_per_project": self.round.reviews_per_project}
