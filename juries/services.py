@@ -618,7 +618,7 @@ def set_interest(*, member: JuryMember, round_: Round, project: Project, level: 
         raise ValidationError({"level": _("Choose how interested you are.")})
     if not permissions.can_declare_interest(member, round_):
         raise ValidationError(_("Interest can be stated only before the assignment."), code="phase")
-    if not round_.entries.filter(project=project).exists():
+    if project.owner_id == member.user_id or not round_.entries.filter(project=project).exists():
         raise PermissionDenied
     interest, _created = Interest.objects.update_or_create(
         member=member, project=project, defaults={"level": level}

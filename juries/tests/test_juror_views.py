@@ -1322,3 +1322,18 @@ def test_saving_a_review_queries_do_not_grow(
         assert response.status_code == 302
         counts.append(len(captured))
     assert counts[0] == counts[1]
+
+
+def test_round_projects_leave_out_the_jurors_own_application(client, juror, edition):
+    member = JuryMember.objects.get(user=juror, edition=edition)
+    round_ = RoundFactory(
+        edition=edition, phase=Phase.SETUP, assignments_published_at=None, members=[member]
+    )
+    own = submitted_project(call__edition=edition, owner=juror, original_title="Mi propia")
+    other = submitted_project(call__edition=edition, original_title="La de otra")
+    for project in (own, other):
+        RoundProjectFactory(round=round_, project=project)
+    client.force_login(juror)
+    content = html(client.get(reverse("juries:round_projects", kwargs={"pk": round_.pk})))
+    assert "La de otra" in content
+    assert "Mi propia" not in content

@@ -322,6 +322,7 @@ class RoundProjectsView(LoginRequiredMixin, TemplateView):
         return (
             self.round.entries.filter(project__status__in=permissions.REVIEWABLE_STATUSES)
             .exclude(Exists(staff_conflicts))
+            .exclude(project__owner=self.member.user_id)
             .select_related("project")
             .order_by("project__original_title", "project__english_title", "pk")
         )
