@@ -8,6 +8,8 @@ from .models import (
     Conflict,
     Criterion,
     Decision,
+    Dossier,
+    DossierLink,
     Interest,
     Invitation,
     JuryMember,
@@ -16,6 +18,7 @@ from .models import (
     Round,
     Score,
     Selection,
+    SessionPublication,
 )
 
 
@@ -130,3 +133,32 @@ class DecisionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(SessionPublication)
+class SessionPublicationAdmin(admin.ModelAdmin):
+    list_display = ["session", "publish_at", "published_at", "scheduled_by"]
+    list_select_related = ["session__edition__programme", "scheduled_by"]
+
+
+@admin.register(Dossier)
+class DossierAdmin(admin.ModelAdmin):
+    list_display = [
+        "edition",
+        "session",
+        "version",
+        "status",
+        "progress",
+        "is_public",
+        "created_at",
+    ]
+    list_filter = ["status", "is_public"]
+    readonly_fields = ["version", "progress", "warnings", "error", "created_at", "finished_at"]
+    list_select_related = ["edition__programme", "session"]
+
+
+@admin.register(DossierLink)
+class DossierLinkAdmin(admin.ModelAdmin):
+    list_display = ["label", "edition", "session", "expires_at", "revoked_at", "downloads"]
+    readonly_fields = ["token_hash", "downloads", "created_at"]
+    list_select_related = ["edition__programme", "session"]

@@ -12,6 +12,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from editions.files import random_file_name
+
 
 class JuryMember(models.Model):
     """A person on an edition's jury, for all its sessions or for one."""
@@ -740,3 +742,175 @@ class Decision(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} · {self.project}"
+
+
+# --- Publication and dossiers -----------------------------------------------------------
+
+
+class SessionPublication(models.Model):
+    """A session's selection made public, now or at an announced moment (an embargo).
+    Before `published_at` is set the public pages show nothing of it."""
+
+    session = models.OneToOneField(
+        "editions.Session",
+        on_delete=models.CASCADE,
+        related_name="publication",
+        verbose_name=pgettext_lazy("screening session", "session"),
+    )
+    publish_at = models.DateTimeField(_("public from"))
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("scheduled by"),
+    )
+    created_at = models.DateTimeField(_("scheduled"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("publication of a session")
+        verbose_name_plural = _("publications of sessions")
+        indexes = [
+            models.Index(fields=["published_at", "publish_at"], name="publication_due_idx"),
+        ]
+
+    def __str__(self):
+        return str(self.session)
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+
+class DossierStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to be built")
+    BUILDING = "building", _("Being built")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+def dossier_path(instance, filename):
+    return f"dossiers/{random_file_name(filename)}"
+
+
+class Dossier(models.Model):
+    """One build of a selection dossier — a session's, or the whole edition's when
+    `session` is empty: a PDF catalogue and a ZIP with it and the full-size stills. Each
+    build is a version; a failed one leaves the previous version in place."""
+
+    edition = models.ForeignKey(
+        "editions.Edition",
+        on_delete=models.CASCADE,
+        related_name="dossiers",
+        verbose_name=_("edition"),
+    )
+    session = models.ForeignKey(
+        "editions.Session",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="dossiers",
+        verbose_name=pgettext_lazy("screening session", "session"),
+        help_text=_("Empty for the catalogue of the whole edition."),
+    )
+    version = models.PositiveIntegerField(_("version"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=DossierStatus, default=DossierStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(
+        _("progress (%)"), default=0, validators=[MaxValueValidator(100)]
+    )
+    warnings = models.JSONField(_("warnings"), default=list, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    pdf = models.FileField(_("PDF catalogue"), upload_to=dossier_path, blank=True)
+    archive = models.FileField(_("ZIP archive"), upload_to=dossier_path, blank=True)
+    pages = models.PositiveIntegerField(_("pages"), default=0)
+    is_public = models.BooleanField(
+        _("public"),
+        default=False,
+        help_text=_("Anyone may download it from the public pages, once the selection is out."),
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("started by"),
+    )
+    created_at = models.DateTimeField(_("started"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("selection dossier")
+        verbose_name_plural = _("selection dossiers")
+        ordering = ["edition", "session", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "session", "version"], name="dossier_version_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["edition", "version"],
+                condition=Q(session__isnull=True),
+                name="dossier_edition_version_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=DossierStatus.values), name="dossier_status_valid"
+            ),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="dossier_progress_max"),
+        ]
+
+    def __str__(self):
+        scope = self.session.display_name if self.session_id else str(self.edition)
+        return f"{scope} · v{self.version}"
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == DossierStatus.READY
+
+
+class DossierLink(models.Model):
+    """A download link for industry guests, to the latest ready dossier of a scope (a
+    session, or the whole edition when `session` is empty), until it expires. Only a hash
+    of its secret is stored."""
+
+    edition = models.ForeignKey(
+        "editions.Edition",
+        on_delete=models.CASCADE,
+        related_name="dossier_links",
+        verbose_name=_("edition"),
+    )
+    session = models.ForeignKey(
+        "editions.Session",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="dossier_links",
+        verbose_name=pgettext_lazy("screening session", "session"),
+    )
+    label = models.CharField(
+        _("for"), max_length=200, help_text=_("Who the link is for, e.g. a sales agent.")
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    expires_at = models.DateTimeField(_("expires"))
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    downloads = models.PositiveIntegerField(_("downloads"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("dossier link")
+        verbose_name_plural = _("dossier links")
+        ordering = ["edition", "-created_at"]
+
+    def __str__(self):
+        return self.label

@@ -17,6 +17,7 @@ urlpatterns += i18n_patterns(
     path("", include("editions.urls")),
     path("submissions/", include("submissions.urls")),
     path("jury/", include("juries.urls")),
+    path("selections/", include("juries.urls.public")),
     path("outbox/", include("outbox.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,

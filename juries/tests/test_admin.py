@@ -20,6 +20,9 @@ MODELS = [
     models.Comment,
     models.Selection,
     models.Decision,
+    models.SessionPublication,
+    models.Dossier,
+    models.DossierLink,
 ]
 
 

@@ -4,11 +4,13 @@ selection)."""
 
 from django.urls import include, path
 
-from . import juror, staff
+from . import dossiers, juror, publication, staff
 
 app_name = "juries"
 
 urlpatterns = [
     path("", include(juror.urlpatterns)),
     path("staff/", include(staff.urlpatterns)),
+    path("", include(publication.urlpatterns)),
+    path("", include(dossiers.urlpatterns)),
 ]

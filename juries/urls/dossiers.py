@@ -1,0 +1,3 @@
+"""Selection dossiers: builds, their progress and downloads, and links for guests."""
+
+urlpatterns = []
