@@ -1126,14 +1126,17 @@ def lock_selection(*, edition, by, version=None, reason: str = "") -> Selection:
         project = placement.project
         if project.status == ProjectStatus.SUBMITTED:
             project = set_project_status(project=project, status=ProjectStatus.UNDER_REVIEW, by=by)
-        set_project_status(project=project, status=status, by=by, session=placement.session)
+        # Kept from the producer until the result is told (submissions.release_result).
+        set_project_status(
+            project=project, status=status, by=by, session=placement.session, visible=False
+        )
         placed.add(placement.project_id)
     others = Project.objects.filter(
         call__edition=edition,
         status__in=[ProjectStatus.SUBMITTED, ProjectStatus.UNDER_REVIEW],
     ).exclude(pk__in=placed)
     for project in others:
-        set_project_status(project=project, status=ProjectStatus.NOT_SELECTED, by=by)
+        set_project_status(project=project, status=ProjectStatus.NOT_SELECTED, by=by, visible=False)
     selection.locked_at = timezone.now()
     selection.locked_by = by
     selection.save(update_fields=["locked_at", "locked_by"])

@@ -67,6 +67,11 @@ class ProjectStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+# The jury's decisions: kept from the producer until the result is told (see
+# Project.status_for_producer).
+DECIDED_STATUSES = (ProjectStatus.SELECTED, ProjectStatus.WAITLISTED, ProjectStatus.NOT_SELECTED)
+
+
 class Genre(models.TextChoices):
     FICTION = "fiction", _("Fiction")
     DOCUMENTARY = "documentary", _("Documentary")
@@ -237,6 +242,12 @@ class Project(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    result_released_at = models.DateTimeField(
+        _("result told to the producer"),
+        null=True,
+        blank=True,
+        help_text=_("Until then the producer sees the application as under review."),
+    )
 
     objects = ProjectQuerySet.as_manager()
 
@@ -290,6 +301,14 @@ class Project(models.Model):
         if self.total_budget is None:
             return None
         return self.total_budget - (self.secured_amount or Decimal("0"))
+
+    @property
+    def status_for_producer(self) -> str:
+        """The status the producer sees: a decision (selected, waitlisted, not selected)
+        only once the festival has told them; until then, under review."""
+        if self.status in DECIDED_STATUSES and self.result_released_at is None:
+            return ProjectStatus.UNDER_REVIEW
+        return self.status
 
     @property
     def is_editable_by_producer(self):

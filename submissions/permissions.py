@@ -27,16 +27,23 @@ def can_edit_project(user, project: Project) -> bool:
 
 
 def can_add_cut(user, project: Project) -> bool:
-    if not (is_owner(user, project) or can_manage_project(user, project)):
+    """Until the application is closed: withdrawn, or not selected — for the producer,
+    once they have been told (a decision shows nowhere before)."""
+    if can_manage_project(user, project):
+        status = project.status
+    elif is_owner(user, project):
+        status = project.status_for_producer
+    else:
         return False
-    return project.status not in (ProjectStatus.WITHDRAWN, ProjectStatus.NOT_SELECTED)
+    return status not in (ProjectStatus.WITHDRAWN, ProjectStatus.NOT_SELECTED)
 
 
 def can_withdraw(user, project: Project) -> bool:
     """A draft that was never submitted cannot be withdrawn: the festival never saw it."""
     if project.status == ProjectStatus.DRAFT and project.submitted_at is None:
         return False
-    return is_owner(user, project) and project.status in (
+    # A decision not told yet shows nowhere: withdrawing is offered as under review.
+    return is_owner(user, project) and project.status_for_producer in (
         ProjectStatus.DRAFT,
         ProjectStatus.SUBMITTED,
         ProjectStatus.UNDER_REVIEW,

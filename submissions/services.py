@@ -17,6 +17,7 @@ from outbox.services import queue_mail_to_user
 
 from . import eligibility
 from .models import (
+    DECIDED_STATUSES,
     Cut,
     EventKind,
     PostProductionItem,
@@ -143,10 +144,18 @@ def _record(project, *, kind, by=None, message="", from_status="", to_status="",
 
 @transaction.atomic
 def set_project_status(
-    *, project: Project, status: str, by=None, message: str = "", session=None, moment=None
+    *,
+    project: Project,
+    status: str,
+    by=None,
+    message: str = "",
+    session=None,
+    moment=None,
+    visible: bool = True,
 ) -> Project:
     """The one door for a project's status: locks the row, does nothing when the status is
-    already the target, refuses a move not in TRANSITIONS, records the event."""
+    already the target, refuses a move not in TRANSITIONS, records the event (kept from
+    the producer when not `visible`: a jury's decision before it is told)."""
     project = Project.objects.select_for_update().get(pk=project.pk)
     if project.status == status and (session is None or project.selected_session == session):
         return project
@@ -183,7 +192,26 @@ def set_project_status(
         message=message,
         from_status=old,
         to_status=status,
+        visible=visible,
     )
+    return project
+
+
+@transaction.atomic
+def release_result(*, project: Project, by=None, moment=None) -> Project:
+    """The producer has been told the jury's decision: their page now shows it, with the
+    history of how it came. Releasing twice changes nothing."""
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    if project.status not in DECIDED_STATUSES:
+        raise ValidationError(
+            _("There is no decision on this application to tell yet."), code="undecided"
+        )
+    if project.result_released_at is None:
+        project.result_released_at = moment or timezone.now()
+        project.save(update_fields=["result_released_at", "updated_at"])
+        project.events.filter(kind=EventKind.STATUS, to_status__in=DECIDED_STATUSES).update(
+            visible_to_producer=True
+        )
     return project
 
 
@@ -232,6 +260,7 @@ def submit_project(*, project: Project, by, moment=None) -> Project:
         template="submissions/mail/submitted",
         context={"project": project, "call": project.call, "edition": project.call.edition},
         kind="submissions.submitted",
+        scope=f"programme:{project.call.edition.programme_id}",
         dedupe_key=f"submitted:{project.pk}:{project.submitted_at.isoformat()}",
     )
     return project
@@ -241,6 +270,16 @@ def submit_project(*, project: Project, by, moment=None) -> Project:
 def withdraw_project(*, project: Project, by, reason: str = "") -> Project:
     if by != project.owner:
         raise PermissionDenied
+    stored = Project.objects.get(pk=project.pk)
+    if stored.status == ProjectStatus.NOT_SELECTED and stored.result_released_at is None:
+        # The decision is not told yet: it must not show through a refusal either.
+        raise ValidationError(
+            _(
+                "The selection is being completed: write to the festival team to withdraw "
+                "your application."
+            ),
+            code="being_decided",
+        )
     return set_project_status(
         project=project, status=ProjectStatus.WITHDRAWN, by=by, message=reason
     )
@@ -269,6 +308,7 @@ def reopen_project(*, project: Project, by, message: str) -> Project:
         template="submissions/mail/reopened",
         context={"project": project, "message": message, "edition": project.call.edition},
         kind="submissions.reopened",
+        scope=f"programme:{project.call.edition.programme_id}",
     )
     return project
 
@@ -284,6 +324,7 @@ def send_message(*, project: Project, by, message: str) -> ProjectEvent:
         template="submissions/mail/message",
         context={"project": project, "message": message, "edition": project.call.edition},
         kind="submissions.message",
+        scope=f"programme:{project.call.edition.programme_id}",
     )
     return event
 
@@ -325,7 +366,9 @@ def add_cut(*, project: Project, by, cut: Cut) -> Cut:
     """A new version of the film. Allowed after submission too: a work in progress changes
     while it is judged, and jurors always see the latest cut."""
     project = Project.objects.select_for_update().get(pk=project.pk)
-    if project.status in (ProjectStatus.WITHDRAWN, ProjectStatus.NOT_SELECTED):
+    if project.status == ProjectStatus.WITHDRAWN or (
+        project.status == ProjectStatus.NOT_SELECTED and project.result_released_at
+    ):
         raise ValidationError(
             _("This application is closed; no new cut can be added."), code="closed"
         )
@@ -370,6 +413,7 @@ def request_new_cut(*, project: Project, by, message: str) -> Project:
         template="submissions/mail/cut_requested",
         context={"project": project, "message": message, "edition": project.call.edition},
         kind="submissions.cut_requested",
+        scope=f"programme:{project.call.edition.programme_id}",
     )
     return project
 
@@ -467,6 +511,7 @@ def invite_project(*, call: Call, email: str, full_name: str, language: str, by,
             "set_password_path": set_password_path,
         },
         kind="submissions.invited",
+        scope=f"programme:{call.edition.programme_id}",
         dedupe_key=f"invited:{project.pk}",
     )
     return project

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from accounts.tests.factories import UserFactory
 from juries.tests.factories import (
     JuryMemberFactory,
     ReviewFactory,
@@ -55,3 +56,24 @@ def test_producers_get_nothing_from_the_jury_pages(client, producer, edition):
         client.get(reverse("juries:staff_ranking", kwargs={"pk": review.round.pk})).status_code
         == 403
     )
+
+
+def test_a_locked_selection_is_not_told_to_producers_by_their_pages(client, producer, edition):
+    from editions.tests.factories import SessionFactory
+    from juries import services
+
+    staff_member = UserFactory()
+    edition.programme.team.add(staff_member)
+    session = SessionFactory(edition=edition, city="Lima")
+    project = submitted_project(call__edition=edition, owner=producer, original_title="Mar")
+    services.place_project(
+        edition=edition, project=project, session=session, kind="selected", by=staff_member
+    )
+    services.lock_selection(edition=edition, by=staff_member)
+    project.refresh_from_db()
+    assert project.status == "selected"
+    client.force_login(producer)
+    content = client.get(reverse("submissions:project", kwargs={"pk": project.pk})).content.decode()
+    assert "Under review" in content
+    assert "Selected for Lima" not in content
+    assert "Selected." not in content  # nor in the history

@@ -15,6 +15,7 @@ from editions.tests.factories import CallFactory, EditionFactory, SessionFactory
 from outbox.models import Mail
 from submissions import services
 from submissions.models import (
+    DECIDED_STATUSES,
     EventKind,
     PostProductionItem,
     ProducerProfile,
@@ -755,6 +756,7 @@ def test_withdraw_confirm_page_then_withdraws_with_reason(producer_client, submi
 
 def test_withdraw_refused_once_not_selected(producer_client, submitted, staff):
     services.set_project_status(project=submitted, status=ProjectStatus.NOT_SELECTED, by=staff)
+    services.release_result(project=submitted, by=staff)
     url = reverse("submissions:withdraw", kwargs={"pk": submitted.pk})
     response = producer_client.post(url, {"reason": "x"}, follow=True)
     assert "This application can no longer be withdrawn." in messages_of(response)
@@ -807,10 +809,13 @@ def test_project_page_dates_in_edition_time_zone(producer_client, call, producer
 
 
 def chain(project, *statuses, by, session=None):
+    """The statuses in turn; a jury's decision is then told to the producer."""
     for status in statuses:
         project = services.set_project_status(
             project=project, status=status, by=by, session=session
         )
+    if project.status in DECIDED_STATUSES:
+        project = services.release_result(project=project, by=by)
     return project
 
 

@@ -81,12 +81,6 @@ MODELS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hasher(settings):
-    """The demo hashes a password per account; the default hasher is slow on purpose."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def run_load_demo(**options):
     out = io.StringIO()
     call_command("load_demo", stdout=out, **options)
