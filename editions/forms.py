@@ -21,6 +21,8 @@ from django.utils.translation import pgettext_lazy
 from django_countries import countries
 from PIL import Image, ImageOps
 
+from outbox.models import MailStatus
+
 from .models import (
     Call,
     Edition,
@@ -505,3 +507,58 @@ class CallForm(forms.ModelForm):
             ticked = sum(1 for box in boxes if box.data["selected"])
             groups.append({"label": label, "boxes": boxes, "ticked": ticked})
         return groups
+
+
+# --- The outbox ----------------------------------------------------------------------------
+
+NO_PROGRAMME = "none"
+
+
+class OutboxFilterForm(forms.Form):
+    """The filters of the staff outbox, read from the query string. A bad value is refused
+    at its field and the list is shown without that filter."""
+
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    kind = forms.ChoiceField(label=_("Kind of mail"), required=False)
+    programme = forms.ChoiceField(label=_("Programme"), required=False)
+    search = forms.CharField(
+        label=_("Recipient or subject"),
+        required=False,
+        max_length=100,
+        strip=True,
+        help_text=_("Part of the address, the recipient's name or the subject."),
+    )
+    since = forms.DateField(label=_("Queued from"), required=False, widget=DateInput)
+    until = forms.DateField(label=_("Queued until"), required=False, widget=DateInput)
+
+    def __init__(self, *args, kinds, programmes, include_unscoped, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("Any status")), *MailStatus.choices]
+        self.fields["kind"].choices = [("", _("Any kind")), *((kind, kind) for kind in kinds)]
+        programme_choices = [("", _("Any programme"))]
+        programme_choices += [(str(programme.pk), programme.name) for programme in programmes]
+        if include_unscoped:
+            programme_choices.append((NO_PROGRAMME, _("None (mails about an account)")))
+        self.fields["programme"].choices = programme_choices
+
+    def clean(self):
+        cleaned = super().clean()
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and until < since:
+            self.add_error("until", _("This day comes before the first one."))
+        return cleaned
+
+    def filters(self) -> dict:
+        """The valid filters, as keyword arguments of selectors.outbox_mails."""
+        self.is_valid()  # a field with a bad value is left out of cleaned_data
+        data = getattr(self, "cleaned_data", {})
+        programme = data.get("programme") or ""
+        return {
+            "status": data.get("status") or "",
+            "kind": data.get("kind") or "",
+            "search": data.get("search") or "",
+            "programme_id": int(programme) if programme.isdigit() else None,
+            "unscoped": programme == NO_PROGRAMME,
+            "since": data.get("since"),
+            "until": data.get("until"),
+        }

@@ -1,8 +1,21 @@
 """Reads that need more than one line."""
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
-from django.db.models.functions import Coalesce
+import datetime as dt
+
+from django.db.models import (
+    CharField,
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils import timezone
+
+from outbox.models import Mail
 
 from .models import Call, Edition, EditionState, Programme, Session
 
@@ -112,3 +125,89 @@ def editions_with_counts(*, programme):
         .annotate(session_count=_count_of(Session), call_count=_count_of(Call))
         .order_by("-year", "-number")
     )
+
+
+# --- The outbox, as festival staff see it ------------------------------------------------
+
+PROGRAMME_SCOPE_PREFIX = "programme:"
+
+
+def programme_mail_scope(programme_id: int) -> str:
+    """The outbox scope of a mail about a programme, which its staff see. The apps that
+    send mails write it (`scope=f"programme:{edition.programme_id}"`). It holds the
+    programme's id rather than its slug: a slug can be changed, then taken by another
+    programme, whose staff would see the first one's mails."""
+    return f"{PROGRAMME_SCOPE_PREFIX}{programme_id}"
+
+
+def mails_seen_by(*, user):
+    """The mails a person sees in the staff outbox: every one for a superuser (mails about
+    an account alone included), otherwise those scoped to the programmes they run."""
+    mails = Mail.objects.select_related("recipient")
+    if user.is_authenticated and user.is_active and user.is_superuser:
+        return mails
+    scopes = (
+        Programme.objects.managed_by(user)
+        .annotate(mail_scope=Concat(Value(PROGRAMME_SCOPE_PREFIX), Cast("pk", CharField())))
+        .values("mail_scope")
+    )
+    return mails.filter(scope__in=scopes)
+
+
+def programme_of_mail(mail: Mail) -> Programme | None:
+    """The programme a mail's scope names, if it still exists."""
+    programme_id = mail.scope.removeprefix(PROGRAMME_SCOPE_PREFIX)
+    if mail.scope == programme_id or not programme_id.isdigit():
+        return None
+    return Programme.objects.filter(pk=int(programme_id)).only("name").first()
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def outbox_mails(
+    *,
+    user,
+    status: str = "",
+    kind: str = "",
+    search: str = "",
+    programme_id: int | None = None,
+    unscoped: bool = False,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+):
+    """The mails of the staff outbox matching the filters, newest first, without their
+    bodies. `since` and `until` are days (both included) in the current time zone;
+    `unscoped` keeps the mails about no programme."""
+    mails = mails_seen_by(user=user)
+    if status:
+        mails = mails.filter(status=status)
+    if kind:
+        mails = mails.filter(kind=kind)
+    if unscoped:
+        mails = mails.filter(scope="")
+    elif programme_id is not None:
+        mails = mails.filter(scope=programme_mail_scope(programme_id))
+    if search:
+        mails = mails.filter(
+            Q(to__icontains=search)
+            | Q(recipient__full_name__icontains=search)
+            | Q(subject__icontains=search)
+        )
+    if since:
+        mails = mails.filter(created_at__gte=_start_of(since))
+    if until:
+        mails = mails.filter(created_at__lt=_start_of(until + dt.timedelta(days=1)))
+    return mails.defer("body_text", "body_html").order_by("-created_at", "-pk")
+
+
+def outbox_status_counts(*, user) -> dict[str, int]:
+    """How many of the mails a person sees are in each status, in one query."""
+    rows = mails_seen_by(user=user).order_by().values_list("status").annotate(count=Count("pk"))
+    return dict(rows)
+
+
+def outbox_kinds(*, user) -> list[str]:
+    """The kinds of mail a person sees, for the outbox's filter."""
+    return list(mails_seen_by(user=user).order_by("kind").values_list("kind", flat=True).distinct())

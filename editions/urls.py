@@ -65,4 +65,12 @@ urlpatterns = [
         name="staff_call_create",
     ),
     path("staff/calls/<int:pk>/edit/", views.CallEditView.as_view(), name="staff_call_edit"),
+    path("staff/outbox/", views.StaffOutboxView.as_view(), name="staff_outbox"),
+    path("staff/outbox/<int:pk>/", views.StaffMailDetailView.as_view(), name="staff_mail"),
+    path("staff/outbox/<int:pk>/retry/", views.MailRetryView.as_view(), name="staff_mail_retry"),
+    path(
+        "staff/outbox/<int:pk>/discard/",
+        views.MailDiscardView.as_view(),
+        name="staff_mail_discard",
+    ),
 ]

@@ -1,13 +1,16 @@
-"""Public pages (programmes, editions, archive) and the staff pages where festival teams
-configure them. Views are thin: forms validate, services write, selectors read."""
+"""Public pages (programmes, editions, archive), the staff pages where festival teams
+configure them, and the staff's view of the mail outbox. Views are thin: forms validate,
+services write, selectors read."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import (
     CreateView,
     DeleteView,
@@ -18,9 +21,19 @@ from django.views.generic import (
     UpdateView,
 )
 
+from outbox import services as outbox_services
+from outbox.models import MailStatus
+
 from . import selectors, services
 from .files import serve_file
-from .forms import CallForm, EditionForm, EditionStateForm, ProgrammeForm, SessionForm
+from .forms import (
+    CallForm,
+    EditionForm,
+    EditionStateForm,
+    OutboxFilterForm,
+    ProgrammeForm,
+    SessionForm,
+)
 from .mixins import (
     EditionTimeZoneMixin,
     ManagedEditionMixin,
@@ -379,3 +392,107 @@ class CallEditView(
 
     def get_success_message(self):
         return _("Call “%(name)s” saved.") % {"name": self.object}
+
+
+# --- The outbox ------------------------------------------------------------------------------
+
+OUTBOX_PAGE_SIZE = 50
+
+
+class StaffOutboxView(StaffAreaMixin, TemplateView):
+    """The mails the portal sent or is sending, with filters: superusers see every one,
+    festival staff the mails about the programmes they run."""
+
+    template_name = "editions/staff/outbox.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        programmes = list(Programme.objects.managed_by(user).only("name").order_by("name"))
+        form = OutboxFilterForm(
+            self.request.GET,
+            kinds=selectors.outbox_kinds(user=user),
+            programmes=programmes,
+            include_unscoped=user.is_superuser,
+        )
+        mails = selectors.outbox_mails(user=user, **form.filters())
+        page = Paginator(mails, OUTBOX_PAGE_SIZE).get_page(self.request.GET.get("page"))
+        by_scope = {selectors.programme_mail_scope(p.pk): p for p in programmes}
+        counts = selectors.outbox_status_counts(user=user)
+        return super().get_context_data(
+            form=form,
+            rows=[{"mail": mail, "programme": by_scope.get(mail.scope)} for mail in page],
+            page_obj=page,
+            paginator=page.paginator,
+            status_counts=[
+                {"status": status, "label": label, "count": counts.get(status, 0)}
+                for status, label in MailStatus.choices
+            ],
+            total=sum(counts.values()),
+            **kwargs,
+        )
+
+
+class StaffMailMixin(StaffAreaMixin):
+    """Sets self.mail from the `pk` in the URL, among the mails the person sees: any other
+    answers 404."""
+
+    def load_scope(self):
+        self.mail = get_object_or_404(
+            selectors.mails_seen_by(user=self.request.user), pk=self.kwargs["pk"]
+        )
+
+    def get_success_url(self):
+        return reverse("editions:staff_mail", kwargs={"pk": self.mail.pk})
+
+
+class StaffMailDetailView(StaffMailMixin, TemplateView):
+    """One mail as it was stored. Its HTML part is shown as source text, never rendered."""
+
+    template_name = "editions/staff/mail_detail.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            mail=self.mail,
+            programme=selectors.programme_of_mail(self.mail),
+            can_retry=self.mail.status in outbox_services.RETRYABLE,
+            can_discard=self.mail.status in outbox_services.DISCARDABLE,
+            **kwargs,
+        )
+
+
+class MailRetryView(StaffMailMixin, View):
+    """POST only: send a failed or discarded mail again."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        was = self.mail.status
+        mail = outbox_services.retry_mail(mail=self.mail, by=request.user)
+        if was in outbox_services.RETRYABLE and mail.status != was:
+            messages.success(request, _("The mail is queued to be sent again."))
+        else:
+            messages.error(
+                request,
+                _("Only a failed or discarded mail can be sent again. This one is: %(status)s.")
+                % {"status": mail.get_status_display()},
+            )
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class MailDiscardView(StaffMailMixin, View):
+    """POST only: stop a pending or failed mail; it is not sent unless retried."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        was = self.mail.status
+        mail = outbox_services.discard_mail(mail=self.mail, by=request.user)
+        if was in outbox_services.DISCARDABLE and mail.status != was:
+            messages.success(request, _("The mail is discarded: it will not be sent."))
+        else:
+            messages.error(
+                request,
+                _("Only a pending or failed mail can be discarded. This one is: %(status)s.")
+                % {"status": mail.get_status_display()},
+            )
+        return HttpResponseRedirect(self.get_success_url())

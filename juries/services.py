@@ -141,6 +141,7 @@ def _mail_invitation(invitation: Invitation, token: str):
         to=invitation.email,
         language=invitation.language,
         kind="juries.invitation",
+        scope=f"programme:{invitation.edition.programme_id}",
         dedupe_key=f"jury-invitation:{invitation.pk}:{invitation.token_hash[:16]}",
     )
 
@@ -868,6 +869,7 @@ def send_due_reminders(*, moment=None) -> int:
                     "days": day,
                 },
                 kind="juries.reminder",
+                scope=f"programme:{round_.edition.programme_id}",
                 dedupe_key=key,
             )
             sent += 1

@@ -16,6 +16,6 @@ class MailAdmin(admin.ModelAdmin):
         "sent_at",
     ]
     list_filter = ["status", "kind", "language"]
-    search_fields = ["to", "subject", "message_id", "dedupe_key"]
+    search_fields = ["to", "subject", "message_id", "dedupe_key", "scope"]
     readonly_fields = ["message_id", "created_at", "sent_at", "claimed_at", "attempts"]
     date_hierarchy = "created_at"

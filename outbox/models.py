@@ -32,6 +32,10 @@ class Mail(models.Model):
 
     A row is claimed (pending → sending) by a single conditional UPDATE before anything is
     handed to the mail server, and is never sent again once recorded as sent.
+
+    The outbox comes before the apps that send mails and knows nothing of them: `scope` is
+    an opaque label those apps write and read (editions shows a programme's staff the
+    mails scoped to it).
     """
 
     recipient = models.ForeignKey(
@@ -45,6 +49,17 @@ class Mail(models.Model):
     to = models.EmailField(_("to"))
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
     kind = models.CharField(_("kind"), max_length=64, db_index=True)
+    scope = models.CharField(
+        _("scope"),
+        max_length=100,
+        blank=True,
+        db_index=True,
+        help_text=_(
+            "Whom the mail is about, set by the app that decided it (for example "
+            '"programme:3"), so that the people in charge of that can see it. Mails about '
+            "an account alone have none: only administrators see them."
+        ),
+    )
     subject = models.CharField(_("subject"), max_length=255)
     body_text = models.TextField(_("text"))
     body_html = models.TextField(_("HTML"), blank=True)

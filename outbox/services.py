@@ -19,6 +19,9 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 # A row claimed longer ago than this belongs to a worker that died: it is sent again.
 STALE_CLAIM = timedelta(minutes=10)
+# What staff may do with a row, by its status: a mail being sent or sent is left alone.
+RETRYABLE = (MailStatus.FAILED, MailStatus.DISCARDED)
+DISCARDABLE = (MailStatus.PENDING, MailStatus.FAILED)
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -59,9 +62,11 @@ def queue_mail(
     body_html: str = "",
     recipient=None,
     dedupe_key: str | None = None,
+    scope: str = "",
 ) -> Mail:
     """Store a mail and deliver it once the current transaction commits. With a
-    dedupe_key, deciding the same mail twice queues it once."""
+    dedupe_key, deciding the same mail twice queues it once. `scope` says whom the mail is
+    about, for the apps that show the outbox to the people in charge (see Mail.scope)."""
     if dedupe_key:
         existing = Mail.objects.filter(dedupe_key=dedupe_key).first()
         if existing is not None:
@@ -77,6 +82,7 @@ def queue_mail(
                 kind=kind,
                 recipient=recipient,
                 dedupe_key=dedupe_key,
+                scope=scope,
             )
     except IntegrityError:
         if dedupe_key:
@@ -95,6 +101,7 @@ def queue_templated_mail(
     kind: str,
     recipient=None,
     dedupe_key: str | None = None,
+    scope: str = "",
 ) -> Mail:
     subject, text, html = render_mail(template=template, context=context, language=language)
     return queue_mail(
@@ -106,10 +113,13 @@ def queue_templated_mail(
         kind=kind,
         recipient=recipient,
         dedupe_key=dedupe_key,
+        scope=scope,
     )
 
 
-def queue_mail_to_user(*, user, template: str, context: dict, kind: str, dedupe_key=None) -> Mail:
+def queue_mail_to_user(
+    *, user, template: str, context: dict, kind: str, dedupe_key=None, scope: str = ""
+) -> Mail:
     return queue_templated_mail(
         template=template,
         context={"user": user, **context},
@@ -118,6 +128,7 @@ def queue_mail_to_user(*, user, template: str, context: dict, kind: str, dedupe_
         kind=kind,
         recipient=user,
         dedupe_key=dedupe_key,
+        scope=scope,
     )
 
 
@@ -216,9 +227,9 @@ def sweep_outbox(*, moment=None, limit=5000) -> int:
 @transaction.atomic
 def retry_mail(*, mail: Mail, by=None) -> Mail:
     """Staff send a failed or discarded mail again."""
-    updated = Mail.objects.filter(
-        pk=mail.pk, status__in=[MailStatus.FAILED, MailStatus.DISCARDED]
-    ).update(status=MailStatus.PENDING, next_attempt_at=None, claimed_at=None)
+    updated = Mail.objects.filter(pk=mail.pk, status__in=RETRYABLE).update(
+        status=MailStatus.PENDING, next_attempt_at=None, claimed_at=None
+    )
     if updated:
         dispatch_on_commit(mail.pk)
     mail.refresh_from_db()
@@ -227,7 +238,7 @@ def retry_mail(*, mail: Mail, by=None) -> Mail:
 
 @transaction.atomic
 def discard_mail(*, mail: Mail, by=None) -> Mail:
-    Mail.objects.filter(pk=mail.pk, status__in=[MailStatus.PENDING, MailStatus.FAILED]).update(
+    Mail.objects.filter(pk=mail.pk, status__in=DISCARDABLE).update(
         status=MailStatus.DISCARDED, next_attempt_at=None
     )
     mail.refresh_from_db()

@@ -82,3 +82,11 @@ def test_mail_ordering_newest_first():
     first, second = MailFactory.create_batch(2)
 
     assert list(Mail.objects.all()) == [second, first]
+
+
+def test_scope_is_empty_by_default_and_indexed():
+    mail = MailFactory()
+
+    assert Mail.objects.get(pk=mail.pk).scope == ""
+    assert Mail._meta.get_field("scope").db_index is True
+    assert Mail.objects.filter(scope="").get() == mail

@@ -124,6 +124,53 @@ def test_queue_mail_to_user_uses_user_language_and_address(
     assert '<p lang="fr">Mi película</p>' in mailoutbox[0].alternatives[0].content
 
 
+def test_queue_mail_stores_scope(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks():
+        scoped = queue(scope="programme:7")
+        unscoped = queue()
+
+    assert Mail.objects.get(pk=scoped.pk).scope == "programme:7"
+    assert Mail.objects.get(pk=unscoped.pk).scope == ""
+
+
+def test_queue_mail_decided_twice_keeps_first_scope(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks():
+        first = queue(dedupe_key="received:7", scope="programme:7")
+        second = queue(dedupe_key="received:7", scope="programme:8")
+
+    assert second.pk == first.pk
+    assert list(Mail.objects.values_list("scope", flat=True)) == ["programme:7"]
+
+
+def test_queue_mail_to_user_passes_scope(mail_templates, django_capture_on_commit_callbacks):
+    user = UserFactory(language="es")
+
+    with django_capture_on_commit_callbacks():
+        mail = services.queue_mail_to_user(
+            user=user,
+            template="outbox_test/hello",
+            context={"title": "T", "user_name": "U"},
+            kind="t",
+            scope="programme:3",
+        )
+
+    assert Mail.objects.get(pk=mail.pk).scope == "programme:3"
+
+
+def test_queue_templated_mail_passes_scope(mail_templates, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks():
+        mail = services.queue_templated_mail(
+            template="outbox_test/plain",
+            context={"title": "T"},
+            to="guest@example.org",
+            language="en",
+            kind="t",
+            scope="programme:4",
+        )
+
+    assert (mail.scope, mail.recipient) == ("programme:4", None)
+
+
 # render_mail
 
 
