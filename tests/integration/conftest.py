@@ -6,16 +6,21 @@ against the test database pytest-django created, consumes the `default` queue, a
 the mails it sends to files that the tests read.
 """
 
+import contextlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
+from email.parser import BytesHeaderParser
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+import redis
 from django.conf import settings
 
 from tests.helpers import has_failed
@@ -174,3 +179,244 @@ def worker(request, celery_worker, settings, _eager_celery):
     if has_failed(request) or celery_worker.process.poll() is not None:
         celery_worker.print_log()
     assert celery_worker.process.poll() is None, "the Celery worker died during the test"
+
+
+# The fault tests kill workers and Redis: they run on a Redis, a mail server and workers of
+# their own, on free ports, so that the machine's shared services are left alone.
+
+REDIS_START_TIMEOUT = 20
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class SmtpSink:
+    """The handler of a local SMTP server: keeps the Message-ID and the recipients of every
+    message it accepts, in the order they arrive (the server runs in a thread of its own)."""
+
+    def __init__(self):
+        self.host = "127.0.0.1"
+        self.port = free_port()
+        self._lock = threading.Lock()
+        self._received: list[tuple[str, tuple[str, ...]]] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        headers = BytesHeaderParser().parsebytes(envelope.original_content or envelope.content)
+        with self._lock:
+            self._received.append((headers["Message-ID"], tuple(envelope.rcpt_tos)))
+        return "250 Message accepted for delivery"
+
+    def received(self) -> list[tuple[str, tuple[str, ...]]]:
+        with self._lock:
+            return list(self._received)
+
+    def count(self) -> int:
+        with self._lock:
+            return len(self._received)
+
+
+@pytest.fixture
+def smtp_sink():
+    """An aiosmtpd server on 127.0.0.1 and a free port that accepts every message."""
+    from aiosmtpd.controller import Controller
+
+    sink = SmtpSink()
+    controller = Controller(
+        sink, hostname=sink.host, port=sink.port, server_hostname="smtp.wip-test.localhost"
+    )
+    controller.start()
+    try:
+        yield sink
+    finally:
+        controller.stop()
+
+
+class RedisServer:
+    """A redis-server on a free port that keeps nothing on disk: killed and started again,
+    it comes back empty, on the same port."""
+
+    def __init__(self, *, folder: Path):
+        self.executable = shutil.which("redis-server")
+        self.port = free_port()
+        self.folder = folder
+        self.process = None
+        self.starts = 0
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def client(self) -> redis.Redis:
+        """A client to use as a context manager (it closes its connections on exit)."""
+        return redis.Redis(host="127.0.0.1", port=self.port, socket_timeout=5)
+
+    def start(self) -> None:
+        self.starts += 1
+        log_path = self.folder / f"redis-{self.starts}.log"
+        command = [
+            self.executable,
+            "--port",
+            str(self.port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--daemonize",
+            "no",
+            "--dir",
+            str(self.folder),
+        ]
+        with log_path.open("w") as log:
+            self.process = subprocess.Popen(
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        deadline = time.monotonic() + REDIS_START_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                pytest.fail(
+                    f"redis-server exited with code {self.process.returncode}:\n"
+                    f"{log_path.read_text(errors='replace')}"
+                )
+            try:
+                with self.client() as client:
+                    client.ping()
+                return
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        pytest.fail(f"redis-server did not answer on port {self.port} in {REDIS_START_TIMEOUT} s")
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown, nothing saved."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+    def queue_length(self, queue: str) -> int:
+        """Messages waiting in a Celery queue (kombu keeps a queue as a Redis list)."""
+        with self.client() as client:
+            return client.llen(queue)
+
+
+@pytest.fixture
+def own_redis(tmp_path_factory):
+    """A Redis of the test's own, stopped at the end."""
+    reason = integration_skip_reason()
+    if reason:
+        pytest.skip(reason)
+    server = RedisServer(folder=tmp_path_factory.mktemp("redis"))
+    if server.executable is None:
+        pytest.fail("redis-server is not installed (apt-get install redis-server)")
+    server.start()
+    try:
+        yield server
+    finally:
+        server.kill()
+
+
+@pytest.fixture
+def own_celery_app(own_redis, settings, _eager_celery):
+    """This process sends its tasks through the test's own Redis: a Celery app configured
+    like the portal's but on that broker, current while the test runs (shared tasks such as
+    outbox.tasks.task_deliver_mail resolve to the current app)."""
+    from celery import Celery
+    from celery._state import get_current_app
+
+    previous = get_current_app()
+    app = Celery("wip_portal_faults", set_as_current=False, fixups=[])
+    app.config_from_object("django.conf:settings", namespace="CELERY")
+    app.conf.update(broker_url=own_redis.url, result_backend=None, task_always_eager=False)
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    app.set_current()
+    try:
+        yield app
+    finally:
+        previous.set_current()
+        app.close()
+
+
+class FaultWorker(Worker):
+    def kill(self) -> None:
+        """SIGKILL to the worker and its pool processes at once, as a crash would."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def start_worker(request, django_db_setup, own_redis, own_celery_app, smtp_sink, tmp_path_factory):
+    """Starts `celery -A wip_portal worker` processes on the test database, the test's Redis
+    and its mail server; every one still running is stopped at the end."""
+    folder = tmp_path_factory.mktemp("fault-workers")
+    started: list[FaultWorker] = []
+
+    def start(*, concurrency: int = 2) -> FaultWorker:
+        number = len(started) + 1
+        hostname = f"wip-faults-{os.getpid()}-{number}@{socket.gethostname()}"
+        log_path = folder / f"worker-{number}.log"
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "wip_portal.settings",
+            "DATABASE_URL": database_url(settings.DATABASES["default"]),
+            "CONN_MAX_AGE": "0",
+            "REDIS_URL": own_redis.url,
+            "CELERY_TASK_ALWAYS_EAGER": "0",
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "EMAIL_HOST": smtp_sink.host,
+            "EMAIL_PORT": str(smtp_sink.port),
+            "EMAIL_HOST_USER": "",
+            "EMAIL_HOST_PASSWORD": "",
+            "EMAIL_USE_TLS": "0",
+            "EMAIL_USE_SSL": "0",
+            "EMAIL_TIMEOUT": "10",
+            "PYTHONUNBUFFERED": "1",
+            "PYTHONWARNINGS": "ignore",
+        }
+        command = [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "wip_portal",
+            "worker",
+            "--pool=prefork",
+            f"--concurrency={concurrency}",
+            "-Q",
+            settings.CELERY_TASK_DEFAULT_QUEUE,
+            "--hostname",
+            hostname,
+            "--loglevel=INFO",
+            "--without-gossip",
+            "--without-mingle",
+        ]
+        with log_path.open("w") as log:
+            process = subprocess.Popen(
+                command,
+                cwd=BASE_DIR,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        worker = FaultWorker(process=process, hostname=hostname, log_path=log_path, mail_dir=None)
+        started.append(worker)
+        wait_for_ping(own_celery_app, worker, WORKER_START_TIMEOUT)
+        return worker
+
+    try:
+        yield start
+    finally:
+        for worker in started:
+            stop(worker.process)
+        if has_failed(request):
+            for worker in started:
+                worker.print_log(f"Celery worker {worker.hostname}")
