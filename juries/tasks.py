@@ -14,3 +14,33 @@ def task_send_jury_reminders() -> int:
     if count:
         logger.info("Queued %s jury reminders", count)
     return count
+
+
+@shared_task(ignore_result=True, acks_late=True, time_limit=120, soft_time_limit=100)
+def task_publish_due_sessions(*, plan_ahead: bool = True) -> int:
+    """Publish the selections whose moment has come. Queued with an ETA at each announced
+    moment, and run by beat every minute in case the broker lost one; a second run
+    publishes nothing twice. The beat run (`plan_ahead`) also queues a task at the exact
+    moment of each publication due within the next minutes."""
+    from . import publication
+
+    count = publication.publish_due()
+    if count:
+        logger.info("Published the selection of %s sessions", count)
+    if plan_ahead:
+        for moment in publication.coming_moments():
+            task_publish_due_sessions.apply_async(kwargs={"plan_ahead": False}, eta=moment)
+    return count
+
+
+@shared_task(ignore_result=True, acks_late=True, time_limit=900, soft_time_limit=840)
+def task_build_dossier(*, dossier_id: int) -> str:
+    """Build a selection dossier. Safe to run twice: only the worker that claims the
+    queued row builds it (see the service)."""
+    from . import dossiers
+    from .models import Dossier
+
+    if not Dossier.objects.filter(pk=dossier_id).exists():
+        logger.info("Dossier %s is gone; nothing to build", dossier_id)
+        return "missing"
+    return dossiers.build_dossier(dossier_id=dossier_id)

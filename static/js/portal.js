@@ -105,3 +105,58 @@
     }
   });
 })();
+
+// Selection dossiers (staff): while a build runs, its row asks the status address every
+// few seconds and shows the progress; when a build ends the page reloads with its files.
+(function () {
+  "use strict";
+
+  var root = document.querySelector("[data-dossier-status-url]");
+  if (!root || !window.fetch) { return; }
+  var address = root.getAttribute("data-dossier-status-url");
+
+  function runningRows() {
+    return Array.prototype.slice.call(root.querySelectorAll("[data-dossier-running]"));
+  }
+
+  function poll() {
+    var rows = runningRows();
+    if (!rows.length) { return; }
+    var query = rows.map(function (row) {
+      return "id=" + encodeURIComponent(row.getAttribute("data-dossier"));
+    }).join("&");
+    fetch(address + "?" + query, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (response) {
+        if (!response.ok) { throw new Error(String(response.status)); }
+        return response.json();
+      })
+      .then(function (data) {
+        var ended = false;
+        var seen = {};
+        data.dossiers.forEach(function (dossier) {
+          seen[String(dossier.id)] = true;
+          var row = root.querySelector("[data-dossier='" + dossier.id + "']");
+          if (!row) { return; }
+          if (!dossier.running) { ended = true; return; }
+          var progress = row.querySelector("[data-dossier-progress]");
+          var label = row.querySelector("[data-dossier-label]");
+          if (progress) {
+            progress.value = dossier.progress;
+            progress.textContent = dossier.progress + " %";
+          }
+          if (label) { label.textContent = dossier.label; }
+        });
+        rows.forEach(function (row) {
+          if (!seen[row.getAttribute("data-dossier")]) { ended = true; }
+        });
+        if (ended) {
+          window.location.reload();
+        } else {
+          window.setTimeout(poll, 2000);
+        }
+      })
+      .catch(function () { window.setTimeout(poll, 10000); });
+  }
+
+  window.setTimeout(poll, 2000);
+})();
