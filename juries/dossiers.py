@@ -595,7 +595,9 @@ def warning_messages(dossier: Dossier) -> list[str]:
 def make_public(*, dossier: Dossier, by) -> Dossier:
     """Anyone may download this version, once the selection it shows is published. It
     replaces the scope's public version, if there was one."""
-    dossier = Dossier.objects.select_for_update().select_related("session").get(pk=dossier.pk)
+    dossier = (
+        Dossier.objects.select_for_update(of=("self",)).select_related("session").get(pk=dossier.pk)
+    )
     if not dossier.is_ready:
         raise ValidationError(_("Only a ready dossier can be made public."), code="not_ready")
     if not is_published(dossier.edition, dossier.session):

@@ -495,7 +495,7 @@ def test_the_edition_catalogue_is_public_once_every_session_is_published(
     response = client.get(reverse("juries:dossier_public_edition", args=[edition.pk, "zip"]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
-    response.close()
+    assert b"".join(response.streaming_content)[:2] == b"PK"
 
 
 def test_a_version_not_ready_cannot_be_public(edition, sessions, films, staff):
@@ -567,7 +567,9 @@ def test_a_guest_downloads_the_latest_ready_version_and_it_is_counted(
     )
     assert response["X-Content-Type-Options"] == "nosniff"
     assert b"".join(response.streaming_content) == file_bytes(ready.pdf)
-    client.get(reverse("juries:dossier_guest_file", args=[token, "zip"])).close()
+    b"".join(
+        client.get(reverse("juries:dossier_guest_file", args=[token, "zip"])).streaming_content
+    )
     assert DossierLink.objects.get().downloads == 2
 
 
@@ -853,7 +855,7 @@ def test_staff_download_a_version_as_an_attachment(staff_client, objects):
         f'attachment; filename="{dossiers.download_stem(dossier)}.zip"'
     )
     assert response["X-Content-Type-Options"] == "nosniff"
-    response.close()
+    assert b"".join(response.streaming_content)[:2] == b"PK"
     wrong = reverse("juries:staff_dossier_file", kwargs={"pk": dossier.pk, "kind": "exe"})
     assert staff_client.get(wrong).status_code == 404
 

@@ -131,7 +131,10 @@ def public_still_url(session, project):
 
 def still_status(client, url) -> int:
     response = client.get(url)
-    response.close()  # a served file stays open until then
+    if response.streaming:
+        # Read to the end, which closes the file; response.close() would send
+        # request_finished and close the test transaction's connection on PostgreSQL.
+        b"".join(response.streaming_content)
     return response.status_code
 
 
@@ -490,7 +493,6 @@ def test_public_still_is_the_web_version_of_the_film_shown(client, sessions, fil
     assert response["Content-Type"] == "image/jpeg"
     assert response["Cache-Control"] == "public, max-age=3600"
     assert b"".join(response.streaming_content)[:2] == b"\xff\xd8"
-    response.close()
 
 
 def test_public_still_denied_for_other_films_and_stills(client, edition, sessions, films, staff):
