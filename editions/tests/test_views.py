@@ -235,7 +235,7 @@ def test_edition_page_shows_sessions_and_open_call(client, edition, call):
     assert "Cinémathèque de Toulouse" in content
     assert "France" in content
     assert "Peru" in content
-    assert "4 films selected" in content
+    assert "4 places" in content
     assert call.title in content
     assert "badge-open" in content
     assert "(Europe/Paris time)" in content

@@ -888,7 +888,9 @@ def test_staff_make_a_published_sessions_dossier_public_and_private(
 def test_a_new_link_is_shown_once(staff_client, edition, sessions, ready):
     url = reverse("juries:staff_dossier_link_create", kwargs={"edition_pk": edition.pk})
     response = staff_client.post(url, {"session": sessions[0].pk, "label": "Agente", "days": "10"})
-    assert response.status_code == 200
+    # Post, redirect, get: reloading the page that shows the link creates nothing.
+    assert response.status_code == 302
+    response = staff_client.get(response["Location"])
     assert response["Cache-Control"] == "no-store"
     content = response.content.decode()
     link_url = re.search(r'id="new-link" type="text" readonly value="([^"]+)"', content).group(1)
@@ -900,6 +902,7 @@ def test_a_new_link_is_shown_once(staff_client, edition, sessions, ready):
     assert link_url.startswith("http://testserver/")
     again = staff_client.get(reverse("juries:staff_dossiers", kwargs={"edition_pk": edition.pk}))
     assert token not in again.content.decode()
+    assert DossierLink.objects.count() == 1
     assert Client().get(link_url.removeprefix("http://testserver")).status_code == 200
 
 

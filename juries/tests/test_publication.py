@@ -910,3 +910,26 @@ def test_selection_page_links_to_the_publication(staff_client, edition, sessions
         reverse("juries:staff_selection", kwargs={"edition_pk": edition.pk})
     ).content.decode()
     assert staff_page(edition) in content
+
+
+def test_the_public_session_page_offers_its_public_dossier(client, staff, edition, sessions, films):
+    from juries import dossiers
+    from juries.models import Dossier, DossierStatus
+
+    toulouse = sessions[0]
+    publication.schedule_publication(session=toulouse, by=staff)
+    download = reverse("juries:dossier_public_session", args=[toulouse.pk, "pdf"])
+    assert download not in client.get(page_url(toulouse)).content.decode()
+    dossier = Dossier.objects.create(
+        edition=edition, session=toulouse, version=1, status=DossierStatus.READY
+    )
+    dossiers.make_public(dossier=dossier, by=staff)
+    assert download in client.get(page_url(toulouse)).content.decode()
+
+
+def test_a_missing_page_is_in_the_sites_layout_and_language(client):
+    response = client.get("/es/selections/nobody/none/1/")
+    assert response.status_code == 404
+    content = response.content.decode()
+    assert '<html lang="es">' in content
+    assert "WIP Portal" in content

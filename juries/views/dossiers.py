@@ -6,9 +6,8 @@ version's downloads. Anything not there, not theirs, expired or revoked answers 
 
 from datetime import timedelta
 
-from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -64,6 +63,14 @@ class DossiersView(DossierMixin, TemplateView):
     downloads, public version, and the guests' links."""
 
     template_name = "juries/dossiers/staff.html"
+
+    def get(self, request, *args, **kwargs):
+        new = request.session.pop(NEW_LINK_SESSION_KEY, None)
+        if new:
+            link = self.edition.dossier_links.filter(pk=new["id"]).first()
+            if link is not None:
+                kwargs.update(new_link=link, new_link_url=new["url"])
+        return _private(self.render_to_response(self.get_context_data(**kwargs)))
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("link_form", DossierLinkForm(edition=self.edition))
@@ -153,9 +160,13 @@ class DossierPrivateView(DossierPublicView):
     public = False
 
 
+NEW_LINK_SESSION_KEY = "juries:new-dossier-link"
+
+
 class DossierLinkCreateView(DossiersView):
-    """Create a guest's link and show it, once, on the page itself: the secret is not
-    stored and so cannot be shown again."""
+    """Create a guest's link, then show it once on the dossiers page it redirects to (so
+    that reloading that page creates nothing): the address is kept in the staff member's
+    session until then, since only its hash is stored."""
 
     http_method_names = ["post"]
 
@@ -174,16 +185,15 @@ class DossierLinkCreateView(DossiersView):
             except ValidationError as error:
                 add_service_error(form, error)
             else:
-                messages.success(
-                    request,
-                    _("Link for %(label)s created. Copy it now: it is shown only once.")
-                    % {"label": link.label},
+                request.session[NEW_LINK_SESSION_KEY] = {
+                    "id": link.pk,
+                    "url": request.build_absolute_uri(
+                        reverse("juries:dossier_guest", kwargs={"token": token})
+                    ),
+                }
+                return HttpResponseRedirect(
+                    reverse("juries:staff_dossiers", kwargs={"edition_pk": self.edition.pk})
                 )
-                url = request.build_absolute_uri(
-                    reverse("juries:dossier_guest", kwargs={"token": token})
-                )
-                context = self.get_context_data(new_link=link, new_link_url=url)
-                return _private(self.render_to_response(context))
         return self.render_to_response(self.get_context_data(link_form=form))
 
 

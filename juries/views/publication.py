@@ -164,11 +164,14 @@ class SessionView(TemplateView):
         ]
         # The address's slugs are in kwargs under the names the template uses for objects.
         context = super().get_context_data(**kwargs)
+        from .. import dossiers
+
         context.update(
             session=session,
             edition=session.edition,
             films=publication.session_films(session),
             other_sessions=others,
+            public_dossier=dossiers.public_dossier(session.edition, session),
         )
         return context
 
