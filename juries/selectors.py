@@ -11,7 +11,6 @@ from .models import (
     Assignment,
     Conflict,
     InvitationStatus,
-    JuryMember,
     Review,
     ReviewStatus,
     Round,
@@ -174,10 +173,6 @@ def conflicts_of(edition, *, status=""):
     if status:
         conflicts = conflicts.filter(status=status)
     return conflicts.order_by("status", "member__user__full_name", "project__original_title")
-
-
-def members_of(edition):
-    return JuryMember.objects.filter(edition=edition).select_related("user")
 
 
 def deciding_round(edition) -> Round | None:

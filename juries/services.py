@@ -402,9 +402,6 @@ def shortlist(*, source: Round, target: Round, projects: Iterable[Project], by) 
     return add_projects_to_round(round_=target, projects=projects, by=by)
 
 
-PHASE_ORDER = [Phase.SETUP, Phase.SCORING, Phase.DISCUSSION, Phase.CLOSED]
-
-
 @transaction.atomic
 def set_phase(*, round_: Round, phase: str, by) -> Round:
     """Switch what jurors may see and do. Scoring needs published assignments and
