@@ -23,6 +23,7 @@ from PIL import Image, ImageOps
 
 from outbox.models import MailStatus
 
+from .mail_templates import kind_label
 from .models import (
     Call,
     Edition,
@@ -534,7 +535,10 @@ class OutboxFilterForm(forms.Form):
     def __init__(self, *args, kinds, programmes, include_unscoped, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", _("Any status")), *MailStatus.choices]
-        self.fields["kind"].choices = [("", _("Any kind")), *((kind, kind) for kind in kinds)]
+        self.fields["kind"].choices = [
+            ("", _("Any kind")),
+            *sorted(((kind, kind_label(kind)) for kind in kinds), key=lambda choice: choice[1]),
+        ]
         programme_choices = [("", _("Any programme"))]
         programme_choices += [(str(programme.pk), programme.name) for programme in programmes]
         if include_unscoped:
@@ -562,3 +566,48 @@ class OutboxFilterForm(forms.Form):
             "since": data.get("since"),
             "until": data.get("until"),
         }
+
+
+# --- Mail templates ---------------------------------------------------------------------
+
+
+class MailTemplateForm(forms.Form):
+    """Staff's wording of a mail. The placeholders are checked by the service when it is
+    saved, and by the form for a preview, with the same messages."""
+
+    subject = forms.CharField(label=_("Subject"), max_length=255)
+    body = forms.CharField(
+        label=_("Text"),
+        widget=forms.Textarea(attrs={"rows": 18, "class": "font-monospace"}),
+        max_length=20000,
+    )
+    preview_with = forms.ChoiceField(label=_("Preview with"), required=False)
+
+    def __init__(self, *args, kind, preview_choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        field = self.fields["preview_with"]
+        field.choices = [("", _("Example values"))] + [
+            (str(key), label) for key, label in preview_choices
+        ]
+        if kind.preview_label:
+            field.label = kind.preview_label
+        self.fields["body"].help_text = _(
+            "Plain text. Write placeholders as {{ name }}; an empty line starts a paragraph."
+        )
+
+    def _check(self, name):
+        value = self.cleaned_data[name].strip()
+        # Imported here: mail_templates reads the models, which import this module's app.
+        from .mail_templates import check_text
+
+        problems = check_text(self.kind, value)
+        if problems:
+            raise ValidationError(problems)
+        return value
+
+    def clean_subject(self):
+        return self._check("subject")
+
+    def clean_body(self):
+        return self._check("body")

@@ -404,3 +404,38 @@ class Call(models.Model):
     def get_required_materials_display(self):
         labels = dict(Material.choices)
         return [labels[code] for code in self.required_materials if code in labels]
+
+
+class MailTemplate(models.Model):
+    """Staff's own wording of one kind of mail for an edition, in one language. Without
+    one, the kind's default wording in that language is used (see mail_templates.py)."""
+
+    edition = models.ForeignKey(
+        Edition, on_delete=models.CASCADE, related_name="mail_templates", verbose_name=_("edition")
+    )
+    kind = models.CharField(_("mail"), max_length=64)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    subject = models.CharField(_("subject"), max_length=255)
+    body = models.TextField(_("text"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("mail template")
+        verbose_name_plural = _("mail templates")
+        ordering = ["edition", "kind", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "kind", "language"], name="mail_template_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.edition} · {self.kind} ({self.language})"

@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .models import Call, Edition, EditionState, Programme, Session
+from . import mail_templates
+from .models import Call, Edition, EditionState, MailTemplate, Programme, Session
 
 # Which edition states may follow which.
 EDITION_TRANSITIONS = {
@@ -90,3 +91,48 @@ def save_call(*, call: Call, by=None) -> Call:
     call.full_clean()
     call.save()
     return call
+
+
+@transaction.atomic
+def save_mail_template(
+    *, edition: Edition, code: str, language: str, subject: str, body: str, by=None
+) -> MailTemplate | None:
+    """Staff's wording of a kind of mail for an edition in a language. Refused, with the
+    name shown, if it uses a placeholder the mail does not fill. Saving the default
+    wording as it is keeps the default (and so its later corrections): returns None."""
+    kind = mail_templates.get_kind(code)
+    if kind is None or language not in dict(mail_templates.languages()):
+        raise ValidationError(_("There is no such mail."), code="unknown_kind")
+    # Browsers send a textarea's lines ending in CRLF.
+    subject, body = subject.strip(), body.replace("\r\n", "\n").strip()
+    errors = {}
+    for name, text, required in (
+        ("subject", subject, _("Write a subject.")),
+        ("body", body, _("Write the text of the mail.")),
+    ):
+        problems = (
+            mail_templates.check_text(kind, text)
+            if text
+            else [ValidationError(required, code="required")]
+        )
+        if problems:
+            errors[name] = problems
+    if errors:
+        raise ValidationError(errors)
+    default_subject, default_body = mail_templates.default_wording(kind, language)
+    if (subject, body) == (default_subject.strip(), default_body.strip()):
+        MailTemplate.objects.filter(edition=edition, kind=code, language=language).delete()
+        return None
+    template, _created = MailTemplate.objects.update_or_create(
+        edition=edition,
+        kind=code,
+        language=language,
+        defaults={"subject": subject, "body": body, "updated_by": by},
+    )
+    return template
+
+
+@transaction.atomic
+def reset_mail_template(*, edition: Edition, code: str, language: str, by=None) -> None:
+    """Back to the default wording."""
+    MailTemplate.objects.filter(edition=edition, kind=code, language=language).delete()

@@ -65,6 +65,16 @@ urlpatterns = [
         name="staff_call_create",
     ),
     path("staff/calls/<int:pk>/edit/", views.CallEditView.as_view(), name="staff_call_edit"),
+    path(
+        "staff/editions/<int:pk>/mails/",
+        views.MailTemplateListView.as_view(),
+        name="staff_mail_templates",
+    ),
+    path(
+        "staff/editions/<int:pk>/mails/<str:kind>/<str:language>/",
+        views.MailTemplateEditView.as_view(),
+        name="staff_mail_template",
+    ),
     path("staff/outbox/", views.StaffOutboxView.as_view(), name="staff_outbox"),
     path("staff/outbox/<int:pk>/", views.StaffMailDetailView.as_view(), name="staff_mail"),
     path("staff/outbox/<int:pk>/retry/", views.MailRetryView.as_view(), name="staff_mail_retry"),

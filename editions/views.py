@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import (
@@ -24,12 +24,13 @@ from django.views.generic import (
 from outbox import services as outbox_services
 from outbox.models import MailStatus
 
-from . import selectors, services
+from . import mail_templates, selectors, services
 from .files import serve_file
 from .forms import (
     CallForm,
     EditionForm,
     EditionStateForm,
+    MailTemplateForm,
     OutboxFilterForm,
     ProgrammeForm,
     SessionForm,
@@ -42,7 +43,7 @@ from .mixins import (
     StaffAreaMixin,
     SuperuserAreaMixin,
 )
-from .models import Call, Edition, Programme, Session
+from .models import Call, Edition, MailTemplate, Programme, Session
 from .permissions import can_create_programme, can_manage_edition, can_manage_programme
 
 # --- Public pages ---------------------------------------------------------------------------
@@ -496,3 +497,137 @@ class MailDiscardView(StaffMailMixin, View):
                 % {"status": mail.get_status_display()},
             )
         return HttpResponseRedirect(self.get_success_url())
+
+
+# --- Mail templates -------------------------------------------------------------------------
+
+
+class MailTemplateListView(ManagedEditionMixin, TemplateView):
+    """Every mail staff may word for the edition, in every language: the default, or the
+    edition's own wording and who last changed it."""
+
+    template_name = "editions/staff/mail_templates.html"
+
+    def get_context_data(self, **kwargs):
+        custom = {
+            (template.kind, template.language): template
+            for template in MailTemplate.objects.filter(edition=self.edition).select_related(
+                "updated_by"
+            )
+        }
+        rows = [
+            {
+                "kind": kind,
+                "languages": [
+                    {"code": code, "name": name, "custom": custom.get((kind.code, code))}
+                    for code, name in mail_templates.languages()
+                ],
+            }
+            for kind in mail_templates.kinds()
+        ]
+        return super().get_context_data(edition=self.edition, rows=rows, **kwargs)
+
+
+class MailTemplateEditView(ManagedEditionMixin, FormView):
+    """Word one mail in one language, preview it filled from a real project of the
+    edition (or example values), save it, or go back to the default."""
+
+    template_name = "editions/staff/mail_template_form.html"
+    form_class = MailTemplateForm
+
+    def load_scope(self):
+        super().load_scope()
+        self.kind = mail_templates.get_kind(self.kwargs["kind"])
+        self.language = self.kwargs["language"]
+        if self.kind is None or self.language not in dict(mail_templates.languages()):
+            raise Http404
+        self.custom = MailTemplate.objects.filter(
+            edition=self.edition, kind=self.kind.code, language=self.language
+        ).first()
+        self.preview = None
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["kind"] = self.kind
+        kwargs["preview_choices"] = self.kind.preview_choices(self.edition)
+        return kwargs
+
+    def get_initial(self):
+        subject, body = mail_templates.wording(self.edition, self.kind, self.language)
+        return {"subject": subject, "body": body}
+
+    def get(self, request, *args, **kwargs):
+        form = self.get_form()
+        initial = self.get_initial()
+        self.preview = self.render_preview(form, initial["subject"], initial["body"], key="")
+        return self.render_to_response(self.get_context_data(form=form))
+
+    def post(self, request, *args, **kwargs):
+        if request.POST.get("action") == "reset":
+            services.reset_mail_template(
+                edition=self.edition, code=self.kind.code, language=self.language, by=request.user
+            )
+            messages.success(request, _("This mail is back to its default wording."))
+            return HttpResponseRedirect(request.path)
+        form = self.get_form()
+        if not form.is_valid():
+            return self.form_invalid(form)
+        data = form.cleaned_data
+        if request.POST.get("action") == "preview":
+            self.preview = self.render_preview(
+                form, data["subject"], data["body"], key=data["preview_with"]
+            )
+            return self.render_to_response(self.get_context_data(form=form))
+        try:
+            services.save_mail_template(
+                edition=self.edition,
+                code=self.kind.code,
+                language=self.language,
+                subject=data["subject"],
+                body=data["body"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(request, _("The mail's wording is saved."))
+        return HttpResponseRedirect(
+            reverse("editions:staff_mail_templates", args=[self.edition.pk])
+        )
+
+    def render_preview(self, form, subject, body, *, key):
+        values = None
+        if key:
+            with translation.override(self.language):
+                values = self.kind.preview_values(self.edition, key)
+            if values is None:
+                form.add_error("preview_with", _("Choose one from the list."))
+        if values is None:
+            values = self.kind.examples()
+        with translation.override(self.language):
+            subject, text, _html = mail_templates.render(
+                edition=self.edition,
+                code=self.kind.code,
+                language=self.language,
+                values=values,
+                subject=subject,
+                body=body,
+            )
+        return {"subject": subject, "text": text}
+
+    def get_context_data(self, **kwargs):
+        with translation.override(self.language):
+            placeholders = [
+                {"name": p.name, "help": str(p.help), "example": str(p.example)}
+                for p in self.kind.placeholders
+            ]
+        return super().get_context_data(
+            edition=self.edition,
+            kind=self.kind,
+            language=self.language,
+            language_name=dict(mail_templates.languages())[self.language],
+            custom=self.custom,
+            placeholders=placeholders,
+            preview=self.preview,
+            **kwargs,
+        )

@@ -136,7 +136,7 @@ def download_stem(dossier: Dossier) -> str:
 
 
 @transaction.atomic
-def start_dossier(*, edition, session=None, by) -> Dossier:
+def start_dossier(*, edition, session=None, by, language: str = "") -> Dossier:
     """A new version of the scope's dossier, queued; it is built once this commits.
     Refused while the selection is not locked, when the scope has no selected film, and
     while another build of the scope is under way."""
@@ -167,7 +167,10 @@ def start_dossier(*, edition, session=None, by) -> Dossier:
             _("This dossier is already being built: wait until it is ready."), code="running"
         )
     version = (scope.aggregate(last=Max("version"))["last"] or 0) + 1
-    dossier = Dossier(edition=edition, session=session, version=version, started_by=by)
+    language = language or getattr(by, "language", "") or settings.LANGUAGE_CODE
+    dossier = Dossier(
+        edition=edition, session=session, version=version, started_by=by, language=language
+    )
     dossier.full_clean()
     dossier.save()
     _enqueue(dossier.pk)
@@ -235,7 +238,7 @@ def build_dossier(*, dossier_id: int) -> str:
     )
     progress = _Progress(dossier.pk)
     written: list[str] = []
-    language = getattr(dossier.started_by, "language", "") or settings.LANGUAGE_CODE
+    language = dossier.language or settings.LANGUAGE_CODE
     try:
         with translation.override(language), tempfile.TemporaryDirectory(prefix="dossier-") as work:
             images = _LocalImages(Path(work))
@@ -694,6 +697,8 @@ class DossierScope:
     title: str
     films: int
     published: bool
+    # The whole edition's: some sessions are published, not all.
+    partly_published: bool = False
     versions: list = field(default_factory=list)  # newest first
     latest_ready: Dossier | None = None
     running: Dossier | None = None
@@ -732,6 +737,7 @@ def dossier_board(edition) -> list[DossierScope]:
             title=scope_title(edition),
             films=sum(counts.values()),
             published=bool(sessions) and len(published) == len(sessions),
+            partly_published=0 < len(published) < len(sessions),
         )
     ] + [
         DossierScope(

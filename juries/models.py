@@ -619,6 +619,15 @@ class Selection(models.Model):
         related_name="+",
         verbose_name=_("locked by"),
     )
+    confirm_days = models.PositiveSmallIntegerField(
+        _("days to confirm"),
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+        help_text=_(
+            "A selected producer confirms their participation within this many days of "
+            "being told; a place offered from the waiting list, too."
+        ),
+    )
 
     class Meta:
         verbose_name = _("selection")
@@ -691,6 +700,10 @@ class DecisionAction(models.TextChoices):
     REMOVED = "removed", _("Removed")
     PROPOSED = "proposed", _("Proposal applied")
     LOCKED = "locked", _("Selection locked")
+    DECLINED = "declined", _("Place declined by the producer")
+    LAPSED = "lapsed", _("Place given up: not confirmed in time")
+    PROMOTED = "promoted", _("Place offered from the waiting list")
+    WITHDRAWN = "withdrawn", _("Withdrawn by the producer")
 
 
 class Decision(models.Model):
@@ -816,6 +829,13 @@ class Dossier(models.Model):
         help_text=_("Empty for the catalogue of the whole edition."),
     )
     version = models.PositiveIntegerField(_("version"))
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text=_("The language of the catalogue's headings and labels."),
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=DossierStatus, default=DossierStatus.QUEUED
     )
@@ -914,3 +934,121 @@ class DossierLink(models.Model):
 
     def __str__(self):
         return self.label
+
+
+class ResultOutcome(models.TextChoices):
+    SELECTED = "selected", _("Selected")
+    WAITLISTED = "waitlisted", _("Waitlisted")
+    NOT_SELECTED = "not_selected", _("Not selected")
+
+
+class Answer(models.TextChoices):
+    """A selected producer's answer to their place."""
+
+    NONE = "", _("Not answered yet")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DECLINED = "declined", _("Declined")
+    LAPSED = "lapsed", _("Not confirmed in time")
+
+
+class ResultNoticeQuerySet(models.QuerySet):
+    def drafts(self):
+        return self.filter(sent_at__isnull=True)
+
+    def sent(self):
+        return self.filter(sent_at__isnull=False)
+
+
+class ResultNotice(models.Model):
+    """What an applicant is told of the selection, drafted when it is locked and sent by
+    staff; for a selected project, also the producer's answer to their place.
+
+    The mail is worded when it is sent, from the edition's mail templates, so a template
+    changed after the drafts were made still applies to every draft."""
+
+    edition = models.ForeignKey(
+        "editions.Edition",
+        on_delete=models.CASCADE,
+        related_name="result_notices",
+        verbose_name=_("edition"),
+    )
+    project = models.OneToOneField(
+        "submissions.Project",
+        on_delete=models.CASCADE,
+        related_name="result_notice",
+        verbose_name=_("project"),
+    )
+    outcome = models.CharField(_("result"), max_length=16, choices=ResultOutcome)
+    session = models.ForeignKey(
+        "editions.Session",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=pgettext_lazy("screening session", "session"),
+    )
+    waitlist_position = models.PositiveSmallIntegerField(
+        _("position on the waiting list"), null=True, blank=True
+    )
+    feedback = models.TextField(
+        _("feedback for the producer"),
+        blank=True,
+        max_length=10000,
+        help_text=_("Drafted from the jurors' feedback for the producer; sent only if chosen."),
+    )
+    include_feedback = models.BooleanField(_("send the feedback"), default=False)
+    mail = models.ForeignKey(
+        "outbox.Mail",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("mail"),
+    )
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sent by"),
+    )
+    confirm_by = models.DateTimeField(_("confirm by"), null=True, blank=True)
+    answer = models.CharField(
+        _("answer"), max_length=16, choices=Answer, default=Answer.NONE, blank=True
+    )
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    answer_note = models.CharField(_("producer's note"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(_("drafted"), auto_now_add=True)
+
+    objects = ResultNoticeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("result notice")
+        verbose_name_plural = _("result notices")
+        ordering = ["edition", "outcome", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome__in=ResultOutcome.values), name="result_outcome_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(answer__in=Answer.values), name="result_answer_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["edition", "sent_at"], name="result_sent_idx")]
+
+    def __str__(self):
+        return f"{self.project} · {self.get_outcome_display()}"
+
+    @property
+    def is_sent(self) -> bool:
+        return self.sent_at is not None
+
+    @property
+    def awaits_answer(self) -> bool:
+        return (
+            self.outcome == ResultOutcome.SELECTED
+            and self.is_sent
+            and self.answer in (Answer.NONE, Answer.LAPSED)
+        )

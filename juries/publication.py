@@ -135,6 +135,26 @@ def cancel_publication(*, session: Session, by) -> None:
     publication.delete()
 
 
+@transaction.atomic
+def withdraw_publication(*, session: Session, by) -> None:
+    """Take a published selection down from the public pages (a mistake, a film that
+    must not be announced yet). Its public dossiers, and the whole edition's, become
+    private with it; the selection itself does not change and can be published again."""
+    from .models import Dossier
+
+    session = Session.objects.select_related("edition").get(pk=session.pk)
+    publication = SessionPublication.objects.select_for_update().filter(session=session).first()
+    if publication is None or not publication.is_published:
+        raise ValidationError(
+            _("The selection of %(session)s is not public.") % {"session": session.display_name},
+            code="not_published",
+        )
+    publication.delete()
+    Dossier.objects.filter(
+        Q(session=session) | Q(edition=session.edition, session__isnull=True), is_public=True
+    ).update(is_public=False)
+
+
 def _publish(publication: SessionPublication, moment: dt.datetime):
     """The one door to a published selection."""
     publication.published_at = moment

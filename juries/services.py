@@ -13,17 +13,16 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from editions import mail_templates
 from outbox.models import Mail
-from outbox.services import queue_mail_to_user, queue_templated_mail
 from submissions.models import Project, ProjectStatus
 from submissions.services import set_project_status
 
-from . import permissions
+from . import mails, permissions
 from .models import (
     BLOCKING_CONFLICTS,
     Assignment,
@@ -128,20 +127,12 @@ def invite_juror(
 
 
 def _mail_invitation(invitation: Invitation, token: str):
-    with translation.override(invitation.language):
-        path = reverse("juries:invitation", kwargs={"token": token})
-    queue_templated_mail(
-        template="juries/mail/invitation",
-        context={
-            "invitation": invitation,
-            "edition": invitation.edition,
-            "programme": invitation.edition.programme,
-            "invitation_path": path,
-        },
+    mail_templates.queue_mail(
+        edition=invitation.edition,
+        code=mails.INVITATION,
+        context={"invitation": invitation, "token": token},
         to=invitation.email,
         language=invitation.language,
-        kind="juries.invitation",
-        scope=f"programme:{invitation.edition.programme_id}",
         dedupe_key=f"jury-invitation:{invitation.pk}:{invitation.token_hash[:16]}",
     )
 
@@ -856,17 +847,11 @@ def send_due_reminders(*, moment=None) -> int:
             key = f"jury-reminder:{round_.pk}:{member.pk}:{day}"
             if Mail.objects.filter(dedupe_key=key).exists():
                 continue
-            queue_mail_to_user(
+            mail_templates.queue_mail_to_user(
+                edition=round_.edition,
+                code=mails.REMINDER,
                 user=member.user,
-                template="juries/mail/reminder",
-                context={
-                    "round": round_,
-                    "edition": round_.edition,
-                    "pending": pending[member.pk],
-                    "days": day,
-                },
-                kind="juries.reminder",
-                scope=f"programme:{round_.edition.programme_id}",
+                context={"round_": round_, "pending": pending[member.pk]},
                 dedupe_key=key,
             )
             sent += 1
@@ -1143,4 +1128,8 @@ def lock_selection(*, edition, by, version=None, reason: str = "") -> Selection:
         selection=selection, action=DecisionAction.LOCKED, reason=reason.strip(), by=by
     )
     _bump(selection)
+    # Every applicant's result is drafted now, for staff to read and send.
+    from .results import draft_results
+
+    draft_results(edition=edition)
     return selection

@@ -44,3 +44,31 @@ def task_build_dossier(*, dossier_id: int) -> str:
         logger.info("Dossier %s is gone; nothing to build", dossier_id)
         return "missing"
     return dossiers.build_dossier(dossier_id=dossier_id)
+
+
+@shared_task(ignore_result=True, acks_late=True, time_limit=1800, soft_time_limit=1740)
+def task_send_results(*, edition_id: int, by_id: int | None = None, outcome: str = "", ids=None):
+    """Send an edition's unsent results. Twice delivered, it sends nothing twice: each
+    notice is sent once, under its own lock (see results.send_notice)."""
+    from django.contrib.auth import get_user_model
+
+    from editions.models import Edition
+
+    from . import results
+
+    edition = Edition.objects.filter(pk=edition_id).first()
+    if edition is None:
+        return 0
+    by = get_user_model().objects.filter(pk=by_id).first() if by_id else None
+    count = results.send_results(edition=edition, by=by, outcome=outcome, ids=ids)
+    logger.info("Sent %s results of edition %s", count, edition_id)
+    return count
+
+
+@shared_task(ignore_result=True, time_limit=300, soft_time_limit=270)
+def task_mark_lapsed_places() -> int:
+    """Beat runs this every hour: places not confirmed by their deadline are marked for
+    staff to decide."""
+    from . import results
+
+    return results.mark_lapsed()

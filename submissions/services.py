@@ -12,10 +12,11 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from editions import mail_templates
 from editions.models import Call
 from outbox.services import queue_mail_to_user
 
-from . import eligibility
+from . import eligibility, mails, signals
 from .models import (
     DECIDED_STATUSES,
     Cut,
@@ -194,6 +195,7 @@ def set_project_status(
         to_status=status,
         visible=visible,
     )
+    signals.status_changed.send(sender=Project, project=project, old=old, new=status, by=by)
     return project
 
 
@@ -255,12 +257,11 @@ def submit_project(*, project: Project, by, moment=None) -> Project:
     project = set_project_status(
         project=project, status=ProjectStatus.SUBMITTED, by=by, moment=moment
     )
-    queue_mail_to_user(
+    mail_templates.queue_mail_to_user(
+        edition=project.call.edition,
+        code=mails.SUBMITTED,
         user=project.owner,
-        template="submissions/mail/submitted",
-        context={"project": project, "call": project.call, "edition": project.call.edition},
-        kind="submissions.submitted",
-        scope=f"programme:{project.call.edition.programme_id}",
+        context={"project": project},
         dedupe_key=f"submitted:{project.pk}:{project.submitted_at.isoformat()}",
     )
     return project
@@ -303,12 +304,11 @@ def reopen_project(*, project: Project, by, message: str) -> Project:
     project = set_project_status(
         project=project, status=ProjectStatus.DRAFT, by=by, message=message
     )
-    queue_mail_to_user(
+    mail_templates.queue_mail_to_user(
+        edition=project.call.edition,
+        code=mails.REOPENED,
         user=project.owner,
-        template="submissions/mail/reopened",
-        context={"project": project, "message": message, "edition": project.call.edition},
-        kind="submissions.reopened",
-        scope=f"programme:{project.call.edition.programme_id}",
+        context={"project": project, "message": message},
     )
     return project
 
@@ -319,12 +319,11 @@ def send_message(*, project: Project, by, message: str) -> ProjectEvent:
     if not message.strip():
         raise ValidationError({"message": _("Write a message.")}, code="message_required")
     event = _record(project, kind=EventKind.MESSAGE, by=by, message=message)
-    queue_mail_to_user(
+    mail_templates.queue_mail_to_user(
+        edition=project.call.edition,
+        code=mails.MESSAGE,
         user=project.owner,
-        template="submissions/mail/message",
-        context={"project": project, "message": message, "edition": project.call.edition},
-        kind="submissions.message",
-        scope=f"programme:{project.call.edition.programme_id}",
+        context={"project": project, "message": message},
     )
     return event
 
@@ -408,12 +407,11 @@ def request_new_cut(*, project: Project, by, message: str) -> Project:
     project.new_cut_requested_at = timezone.now()
     project.save(update_fields=["new_cut_requested_at", "updated_at"])
     _record(project, kind=EventKind.CUT_REQUESTED, by=by, message=message)
-    queue_mail_to_user(
+    mail_templates.queue_mail_to_user(
+        edition=project.call.edition,
+        code=mails.CUT_REQUESTED,
         user=project.owner,
-        template="submissions/mail/cut_requested",
-        context={"project": project, "message": message, "edition": project.call.edition},
-        kind="submissions.cut_requested",
-        scope=f"programme:{project.call.edition.programme_id}",
+        context={"project": project, "message": message},
     )
     return project
 

@@ -197,6 +197,7 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "outbox.tasks.task_sweep_outbox", "schedule": 60.0},
     "jury-reminders": {"task": "juries.tasks.task_send_jury_reminders", "schedule": 3600.0},
     "publish-selections": {"task": "juries.tasks.task_publish_due_sessions", "schedule": 60.0},
+    "lapsed-places": {"task": "juries.tasks.task_mark_lapsed_places", "schedule": 3600.0},
 }
 
 # Mail: printed to the console unless an SMTP server is configured. Every mail the

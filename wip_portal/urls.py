@@ -18,6 +18,7 @@ urlpatterns += i18n_patterns(
     path("submissions/", include("submissions.urls")),
     path("jury/", include("juries.urls")),
     path("selections/", include("juries.urls.public")),
+    path("participation/", include("juries.urls.participation")),
     path("outbox/", include("outbox.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,

@@ -300,12 +300,13 @@ def test_outbox_offers_the_kinds_the_person_sees(staff_client, mixed, theirs):
 
     choices = staff_client.get(outbox_url()).context["form"].fields["kind"].choices
 
-    assert [value for value, _label in choices] == [
-        "",
-        "juries.invitation",
-        "submissions.message",
-        "submissions.reopened",
-        "submissions.submitted",
+    # Named for people, in alphabetical order of the names.
+    assert choices == [
+        ("", "Any kind"),
+        ("submissions.message", "A message from the festival team"),
+        ("submissions.submitted", "Application received"),
+        ("submissions.reopened", "Application reopened for corrections"),
+        ("juries.invitation", "Invitation to the jury"),
     ]
 
 

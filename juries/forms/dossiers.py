@@ -1,6 +1,7 @@
 """Forms of the dossiers' staff page: which scope to build, and a link for a guest."""
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -20,6 +21,12 @@ class ScopeForm(forms.Form):
     def __init__(self, *args, edition, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["session"].queryset = edition.sessions.all()
+
+
+class StartDossierForm(ScopeForm):
+    language = forms.ChoiceField(
+        label=_("Language of the catalogue"), choices=settings.LANGUAGES, required=False
+    )
 
 
 class DossierLinkForm(ScopeForm):

@@ -443,6 +443,31 @@ def test_a_dossier_is_drawn_in_the_language_of_who_started_it(
     assert "Colour grading" not in about
 
 
+def test_staff_choose_the_language_of_the_catalogue(
+    edition, sessions, films, staff, staff_client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(
+            reverse("juries:staff_dossier_start", kwargs={"edition_pk": edition.pk}),
+            {"session": sessions[0].pk, "language": "es"},
+        )
+    dossier = Dossier.objects.get()
+    assert dossier.language == "es"
+    assert staff.language == "en"
+    about = pdf_pages(file_bytes(dossier.pdf))[3]
+    assert "Corrección de color" in about
+
+
+def test_an_unknown_catalogue_language_is_refused(edition, sessions, films, staff_client):
+    response = staff_client.post(
+        reverse("juries:staff_dossier_start", kwargs={"edition_pk": edition.pk}),
+        {"session": sessions[0].pk, "language": "xx"},
+        follow=True,
+    )
+    assert not Dossier.objects.exists()
+    assert "xx" in response.content.decode()  # "Select a valid choice. xx is not one…"
+
+
 # --- Public -----------------------------------------------------------------------------
 
 

@@ -263,7 +263,7 @@ def test_invitation_page_shows_the_invitation(client, invite, edition, session):
     assert 'value="decline"' in page
     assert "Sign in to accept" in page
     assert f"{reverse('accounts:login')}?next=" in page
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "strict-origin"
     assert "no-store" in response["Cache-Control"]
     form = response.context["signup_form"]
     assert form["full_name"].value() == "Inés Invitada"
@@ -288,7 +288,7 @@ def test_invitation_unknown_token_404(client, invite):
     response = client.get(invitation_url("not-the-token"))
     assert response.status_code == 404
     assert "This invitation link does not work" in html(response)
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "strict-origin"
 
 
 def test_invitation_accept_signed_in(client, invite):

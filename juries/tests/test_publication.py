@@ -19,7 +19,7 @@ from django.utils import timezone
 from editions.models import EditionState
 from editions.tests.factories import CallFactory, EditionFactory, SessionFactory
 from juries import publication, services, tasks
-from juries.models import PlacementKind, SessionPublication
+from juries.models import Dossier, PlacementKind, SessionPublication
 from juries.tests.factories import submitted_project
 from submissions.tests.factories import (
     CutFactory,
@@ -933,3 +933,52 @@ def test_a_missing_page_is_in_the_sites_layout_and_language(client):
     content = response.content.decode()
     assert '<html lang="es">' in content
     assert "WIP Portal" in content
+
+
+def test_staff_take_a_published_session_down(client, staff_client, films, sessions, staff):
+    toulouse, _lima = sessions
+    publication.schedule_publication(session=toulouse, by=staff)
+    assert client.get(page_url(toulouse)).status_code == 200
+    own = Dossier.objects.create(
+        edition=toulouse.edition, session=toulouse, version=1, is_public=True
+    )
+    whole = Dossier.objects.create(edition=toulouse.edition, version=1, is_public=True)
+    lima = Dossier.objects.create(
+        edition=toulouse.edition, session=sessions[1], version=1, is_public=True
+    )
+
+    response = staff_client.post(
+        reverse("juries:staff_withdraw_publication", args=[toulouse.pk]), follow=True
+    )
+
+    assert "is no longer public" in response.content.decode()
+    assert client.get(page_url(toulouse)).status_code == 404
+    assert not SessionPublication.objects.filter(session=toulouse).exists()
+    assert list(
+        Dossier.objects.filter(pk__in=[own.pk, whole.pk, lima.pk])
+        .order_by("pk")
+        .values_list("is_public", flat=True)
+    ) == [False, False, True]
+    # It can be published again.
+    publication.schedule_publication(session=toulouse, by=staff)
+    assert client.get(page_url(toulouse)).status_code == 200
+
+
+def test_taking_down_a_session_not_public_is_refused(films, sessions, staff):
+    with pytest.raises(ValidationError) as error:
+        publication.withdraw_publication(session=sessions[0], by=staff)
+    assert error.value.code == "not_published"
+
+
+def test_only_the_editions_staff_take_a_session_down(
+    client, films, sessions, staff, other_staff, producer
+):
+    toulouse, _lima = sessions
+    publication.schedule_publication(session=toulouse, by=staff)
+    url = reverse("juries:staff_withdraw_publication", args=[toulouse.pk])
+    assert client.post(url).status_code == 302
+    client.force_login(producer)
+    assert client.post(url).status_code == 403
+    client.force_login(other_staff)
+    assert client.post(url).status_code == 404
+    assert SessionPublication.objects.get(session=toulouse).is_published

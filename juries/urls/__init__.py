@@ -4,7 +4,7 @@ selection)."""
 
 from django.urls import include, path
 
-from . import dossiers, juror, publication, staff
+from . import dossiers, juror, publication, results, staff
 
 app_name = "juries"
 
@@ -13,4 +13,5 @@ urlpatterns = [
     path("staff/", include(staff.urlpatterns)),
     path("", include(publication.urlpatterns)),
     path("", include(dossiers.urlpatterns)),
+    path("", include(results.urlpatterns)),
 ]

@@ -23,6 +23,11 @@ urlpatterns = [
         name="staff_unpublish_schedule",
     ),
     path(
+        "staff/sessions/<int:session_pk>/publish/withdraw/",
+        views.WithdrawView.as_view(),
+        name="staff_withdraw_publication",
+    ),
+    path(
         "staff/sessions/<int:session_pk>/preview/",
         views.PreviewView.as_view(),
         name="staff_publication_preview",

@@ -21,7 +21,7 @@ from editions.models import Edition, Session
 from submissions.views.staff import add_service_error
 
 from .. import dossiers
-from ..forms.dossiers import DossierLinkForm, ScopeForm
+from ..forms.dossiers import DossierLinkForm, StartDossierForm
 from ..models import Dossier, DossierLink, Selection
 from .staff import ActionView, JuryEditionMixin, JuryObjectMixin
 
@@ -43,10 +43,11 @@ def serve_dossier(dossier: Dossier, kind: str):
 
 def _private(response):
     """A page holding a secret, or reached through one: never cached, never indexed, and
-    its address never passed on to another page."""
+    its address never passed on to another page (the origin only: "no-referrer" would have
+    browsers post its forms with "Origin: null", which CSRF refuses)."""
     response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "strict-origin"
     return response
 
 
@@ -112,11 +113,14 @@ class DossierStatusView(DossierMixin, View):
 
 class DossierStartView(DossierMixin, ActionView):
     def act(self):
-        form = ScopeForm(self.request.POST, edition=self.edition)
+        form = StartDossierForm(self.request.POST, edition=self.edition)
         if not form.is_valid():
             raise ValidationError([error for errors in form.errors.values() for error in errors])
         dossier = dossiers.start_dossier(
-            edition=self.edition, session=form.cleaned_data["session"], by=self.request.user
+            edition=self.edition,
+            session=form.cleaned_data["session"],
+            by=self.request.user,
+            language=form.cleaned_data["language"],
         )
         return _("Version %(version)s of the dossier of %(scope)s is on its way.") % {
             "version": dossier.version,

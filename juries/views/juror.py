@@ -92,7 +92,7 @@ class InvitationView(TemplateView):
     """The link in the invitation mail. Opening it changes nothing (mail scanners open
     links by themselves); its buttons accept or decline. Someone signed in accepts with
     their account; someone else signs in first, or makes an account here, which the link
-    confirms. The page sends no Referer header, so the link never leaves it."""
+    confirms. Pages it leads to learn only the site's origin, so the link never leaves it."""
 
     template_name = "juries/juror/invitation.html"
 
@@ -102,7 +102,9 @@ class InvitationView(TemplateView):
             response = TemplateResponse(request, "juries/juror/invitation_invalid.html", status=404)
         else:
             response = super().dispatch(request, *args, **kwargs)
-        response["Referrer-Policy"] = "no-referrer"
+        # The origin only, never the path with the token. Not "no-referrer": with it a
+        # browser posts the page's forms with "Origin: null", which CSRF refuses.
+        response["Referrer-Policy"] = "strict-origin"
         patch_cache_control(response, private=True, no_store=True)
         return response
 

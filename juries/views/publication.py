@@ -121,6 +121,28 @@ class CancelScheduleView(SessionScopeMixin, View):
         return HttpResponseRedirect(self.publication_url())
 
 
+class WithdrawView(SessionScopeMixin, View):
+    """POST only: take a published selection down from the public pages."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        try:
+            publication.withdraw_publication(session=self.session, by=request.user)
+        except ValidationError as error:
+            flash_error(request, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "The selection of %(session)s is no longer public; its public dossiers are "
+                    "private again."
+                )
+                % {"session": self.session.display_name},
+            )
+        return HttpResponseRedirect(self.publication_url())
+
+
 class PreviewView(SessionScopeMixin, TemplateView):
     """The public session page as it will look, with the selection as it is now."""
 

@@ -15,7 +15,7 @@ from django.views.generic import FormView, TemplateView
 
 from editions.models import Call
 
-from .. import eligibility, selectors, services
+from .. import eligibility, panels, selectors, services
 from ..forms.producer import (
     CompanyFormSet,
     DirectorFormSet,
@@ -371,5 +371,6 @@ class ProjectView(OwnProjectMixin, TemplateView):
                 for code, label in eligibility.STEPS
             ],
             can_withdraw=can_withdraw(self.request.user, project),
+            panels=panels.for_project(self.request, project),
             **kwargs,
         )
