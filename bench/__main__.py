@@ -3,7 +3,8 @@
 Every bench/bench_*.py module is discovered (see bench/harness.py for what it declares),
 its data is built at each size on an empty database, and each measurement is timed in-process
 with Django's test client. Results go to bench/results.json, a JSON list of
-{"name", "size", "median_ms", "p95_ms", "queries"}, and to a table on the console.
+{"name", "size", "median_ms", "p95_ms", "queries"} (and a measurement's own figures, see
+bench/harness.py), and to a table on the console.
 
 The database is never the development one: SQLite in bench/bench.sqlite3 by default,
 created fresh; or the one DATABASE_URL names, which must be a throwaway database whose name
@@ -239,6 +240,8 @@ def main(argv=None) -> int:
                     f"  {result.name:<20} {result.median_ms:8.1f} ms  {result.queries:3d} queries",
                     flush=True,
                 )
+            if hasattr(module, "teardown"):
+                module.teardown(context)
 
     Path(args.output).write_text(
         json.dumps([result.as_json() for result in results], indent=2) + "\n", encoding="utf-8"

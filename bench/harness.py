@@ -6,10 +6,15 @@ A module bench/bench_<topic>.py exposes:
   and returns a context, e.g. {"programme": …, "staff": …};
 - `MEASUREMENTS`: a list of `page(...)` (a GET that must answer 200) or `Measurement(...)`;
   and/or functions named `bench_<name>(context)` that perform one repetition;
-- optionally `SIZES`, the default sizes (the `--sizes` option overrides them).
+- optionally `SIZES`, the default sizes (the `--sizes` option overrides them);
+- optionally `teardown(context)`, run after its measurements at each size (e.g. to stop
+  processes that `setup` started).
 
 A `bench_<name>` function that fills a table with one bulk_create names it in its
-`bulk_insert_table` attribute (see Measurement).
+`bulk_insert_table` attribute (see Measurement). One that measures more than its own
+duration returns those figures from each repetition and names, in its `summary`
+attribute, a function that sums up the timed repetitions' figures into a dict; it is added
+to the measurement's entry in results.json.
 
 Each measurement runs a warm-up, then several repetitions, each timed and its queries
 counted. The same measurement at two sizes keeps its name, so query counts can be compared.
@@ -19,7 +24,7 @@ import math
 import statistics
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import connection
 from django.test import Client
@@ -36,6 +41,8 @@ class Measurement:
     # statement), which makes the count grow with the rows though the code does not: the
     # INSERTs into this table are counted as one.
     bulk_insert_table: str | None = None
+    # Sums up what the timed repetitions returned into figures for results.json.
+    summary: Callable[[list], dict] | None = None
 
     def count(self, queries) -> int:
         if self.bulk_insert_table is None:
@@ -63,6 +70,7 @@ def function_measurement(name: str, function: Callable[[dict], object]) -> Measu
         name=name,
         run=lambda context, client: function(context),
         bulk_insert_table=getattr(function, "bulk_insert_table", None),
+        summary=getattr(function, "summary", None),
     )
 
 
@@ -74,6 +82,7 @@ class Result:
     p95_ms: float
     queries: int
     query_counts: tuple[int, ...]
+    figures: dict = field(default_factory=dict)
 
     def as_json(self) -> dict:
         return {
@@ -82,6 +91,7 @@ class Result:
             "median_ms": round(self.median_ms, 2),
             "p95_ms": round(self.p95_ms, 2),
             "queries": self.queries,
+            **self.figures,
         }
 
 
@@ -99,11 +109,13 @@ def measure(
         client.force_login(context[measurement.user])
     for _ in range(warmup):
         measurement.run(context, client)
-    timings, counts = [], []
+    timings, counts, returned = [], [], []
     for _ in range(repeat):
+        # Django keeps the last 9,000 queries only: each repetition counts from an empty log.
+        connection.queries_log.clear()
         with CaptureQueriesContext(connection) as queries:
             start = time.perf_counter()
-            measurement.run(context, client)
+            returned.append(measurement.run(context, client))
             elapsed = time.perf_counter() - start
         timings.append(elapsed * 1000)
         counts.append(measurement.count(queries.captured_queries))
@@ -114,4 +126,5 @@ def measure(
         p95_ms=percentile(timings, 0.95),
         queries=max(counts),
         query_counts=tuple(sorted(set(counts))),
+        figures=measurement.summary(returned) if measurement.summary else {},
     )

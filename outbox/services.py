@@ -135,7 +135,10 @@ def queue_mail_to_user(
 def dispatch_on_commit(mail_id: int) -> None:
     from .tasks import task_deliver_mail
 
-    transaction.on_commit(lambda: task_deliver_mail.delay(mail_id=mail_id))
+    # robust: a broker that is down must not stop the other mails of the transaction from
+    # being dispatched, nor fail the request that decided them after its commit. The row
+    # is stored; the sweep sends it.
+    transaction.on_commit(lambda: task_deliver_mail.delay(mail_id=mail_id), robust=True)
 
 
 def claim_mail(*, mail_id: int) -> bool:

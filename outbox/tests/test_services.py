@@ -522,3 +522,33 @@ def test_discard_mail_leaves_sending_or_sent_mail(status):
     mail = MailFactory(status=status, sent_at=timezone.now())
 
     assert services.discard_mail(mail=mail).status == status
+
+
+def test_a_broker_down_at_dispatch_loses_no_mail_and_fails_nothing(
+    django_capture_on_commit_callbacks, mailoutbox
+):
+    from unittest import mock
+
+    from outbox import tasks
+
+    with (
+        mock.patch.object(
+            tasks.task_deliver_mail, "delay", side_effect=[ConnectionError("broker down"), None]
+        ) as delay,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        first = services.queue_mail(
+            to="a@example.org", subject="One", body_text="1", language="en", kind="test"
+        )
+        second = services.queue_mail(
+            to="b@example.org", subject="Two", body_text="2", language="en", kind="test"
+        )
+
+    # The second mail was still dispatched, and nothing was raised to the caller.
+    assert delay.call_count == 2
+    first.refresh_from_db()
+    assert first.status == MailStatus.PENDING
+    # The sweep sends the one the broker did not take.
+    assert services.sweep_outbox() == 2
+    assert sorted(mail.to[0] for mail in mailoutbox) == ["a@example.org", "b@example.org"]
+    assert second.pk
