@@ -13,13 +13,13 @@ from editions.mail_templates import (
     example_link,
     example_moment,
     register,
-    register_label,
 )
 
 SUBMITTED = "submissions.submitted"
 MESSAGE = "submissions.message"
 REOPENED = "submissions.reopened"
 CUT_REQUESTED = "submissions.cut_requested"
+INVITED = "submissions.invited"
 
 
 def local_datetime(moment, edition) -> str:
@@ -178,6 +178,59 @@ FRAMED = [
 ]
 
 
+def _invited_values(*, project, set_password_path: str = "", user=None) -> dict:
+    edition = project.call.edition
+    if set_password_path:
+        account_step = "\n\n".join(
+            [
+                _("First choose a password for your account on the portal:")
+                + f"\n{settings.SITE_URL}{set_password_path}",
+                _(
+                    "This link can be used once. If it has expired, ask for a new one on the "
+                    "sign-in page (“Forgotten your password?”)."
+                ),
+                _("Then open your application:"),
+            ]
+        )
+    else:
+        account_step = _(
+            "Sign in with your usual email address and password, then open your application:"
+        )
+    return {
+        **project_values(project=project, user=user),
+        "call": project.call.title,
+        "deadline": local_datetime(project.call.closes_at, edition),
+        "time_zone": edition.time_zone,
+        "account_step": account_step,
+    }
+
+
+def _invited_default():
+    return (
+        _("{{ programme }} invites you to complete the application of “{{ project_title }}”"),
+        "\n\n".join(
+            [
+                _("Dear {{ producer_name }},"),
+                _(
+                    "The team of {{ programme }} invites your project “{{ project_title }}” to "
+                    "apply to {{ edition }} ({{ call }}). We have started the application for "
+                    "you: please complete it and submit it."
+                ),
+                "{{ account_step }}\n{{ project_url }}",
+                _("The deadline is {{ deadline }} ({{ time_zone }} time)."),
+                "{{ programme }}",
+            ]
+        ),
+    )
+
+
+def _invited_context(edition, key):
+    context = project_context(edition, key)
+    if context is not None:
+        context["set_password_path"] = ""
+    return context
+
+
 def _preview_message(edition, key):
     context = project_context(edition, key)
     if context is not None:
@@ -226,4 +279,35 @@ def register_kinds():
                 preview_label=preview_label,
             )
         )
-    register_label("submissions.invited", gettext_lazy("Invitation to apply"))
+    register(
+        MailKind(
+            code=INVITED,
+            label=gettext_lazy("Invitation to apply"),
+            placeholders=(
+                *project_placeholders(),
+                Placeholder("call", gettext_lazy("The call's title."), gettext_lazy("Call 2027")),
+                Placeholder(
+                    "deadline",
+                    gettext_lazy("The call's deadline, in the edition's time zone."),
+                    example_moment(2027, 1, 15, 23, 59),
+                ),
+                Placeholder("time_zone", gettext_lazy("The edition's time zone."), "Europe/Paris"),
+                Placeholder(
+                    "account_step",
+                    gettext_lazy(
+                        "How to get in: a link to choose a password for a new account, or "
+                        "signing in with the usual one."
+                    ),
+                    gettext_lazy(
+                        "Sign in with your usual email address and password, then open your "
+                        "application:"
+                    ),
+                ),
+            ),
+            default=_invited_default,
+            values=_invited_values,
+            preview_choices=project_choices,
+            preview_context=_invited_context,
+            preview_label=preview_label,
+        )
+    )

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 
 from editions import mail_templates
 from editions.models import Call
-from outbox.services import queue_mail_to_user
 
 from . import eligibility, mails, signals
 from .models import (
@@ -498,18 +497,11 @@ def invite_project(*, call: Call, email: str, full_name: str, language: str, by,
                     "token": default_token_generator.make_token(user),
                 },
             )
-    queue_mail_to_user(
+    mail_templates.queue_mail_to_user(
+        edition=call.edition,
+        code=mails.INVITED,
         user=user,
-        template="submissions/mail/invited",
-        context={
-            "project": project,
-            "call": call,
-            "edition": call.edition,
-            "invited_by": by,
-            "set_password_path": set_password_path,
-        },
-        kind="submissions.invited",
-        scope=f"programme:{call.edition.programme_id}",
+        context={"project": project, "set_password_path": set_password_path},
         dedupe_key=f"invited:{project.pk}",
     )
     return project

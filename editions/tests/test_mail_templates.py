@@ -782,6 +782,7 @@ def test_every_kind_has_a_name_and_documented_placeholders():
         "submissions.message",
         "submissions.reopened",
         "submissions.cut_requested",
+        "submissions.invited",
         "juries.invitation",
         "juries.reminder",
         "juries.result_selected",
@@ -849,7 +850,6 @@ def test_staff_of_another_programme_get_404(login, other_staff, edition, applica
     [
         ("submissions.nothing", "es"),
         ("accounts.confirm_email", "en"),  # named for the outbox, but not worded by staff
-        ("submissions.invited", "en"),
         (SUBMITTED, "de"),
         (SUBMITTED, "ES"),
     ],
@@ -1042,3 +1042,34 @@ def test_placeholders_are_found_with_any_spacing_and_filled_or_emptied():
     text = "{{a}} {{  b  }} {{ c }}"
     assert mail_templates.placeholders_in(text) == ["a", "b", "c"]
     assert mail_templates.fill(text, {"a": "1", "b": 2}) == "1 2 "
+
+
+def test_an_invited_producer_gets_the_editions_wording_with_their_way_in(
+    edition, call, staff, django_capture_on_commit_callbacks
+):
+    from submissions.services import invite_project
+
+    services.save_mail_template(
+        edition=edition,
+        code="submissions.invited",
+        language="es",
+        subject="Invitación: {{ project_title }}",
+        body="Hola {{ producer_name }}.\n\n{{ account_step }}\n{{ project_url }}",
+        by=staff,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        invite_project(
+            call=call,
+            email="nueva@example.org",
+            full_name="Nueva Productora",
+            language="es",
+            by=staff,
+            original_title="El pozo",
+        )
+
+    mail = Mail.objects.get(to="nueva@example.org")
+    assert mail.subject == "Invitación: El pozo"
+    assert mail.body_text.startswith("Hola Nueva.")
+    # A new account gets a link to choose its password, in Spanish.
+    assert "/es/accounts/" in mail.body_text
+    assert "{{" not in mail.body_text
