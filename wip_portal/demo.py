@@ -1,7 +1,9 @@
 """Demo data built from the real programmes the portal serves (their public descriptions are
 in the seeds): Films in Progress, Ibermedia and the GIFF + IMCINE Bilateral Forum, with
 an open call each, a past edition, and one account per role. Films in Progress also has a
-first call, closed, whose fourteen applications its jury is scoring.
+first call, closed, whose fourteen applications its jury is scoring, and the latest
+edition whose year is over: ten applications, the selection locked, every result sent, the
+producers' answers (a place declined went to the waiting list) and both sessions public.
 
 The one rule: create what is missing, leave what exists untouched. Objects are found by
 their natural keys (programme slug, edition slug within its programme, session city within
@@ -11,7 +13,8 @@ today, so a fresh demo always has open calls and coming sessions.
 
 The jury's round is found by its name within the edition and built whole when it is
 missing: its projects, conflict, assignments and reviews go in with it, and are never
-added again to a round that exists (staff may have changed it since)."""
+added again to a round that exists (staff may have changed it since). That last edition's
+results go the same way: built whole, through the services, when its edition has no selection."""
 
 import datetime as dt
 import io
@@ -39,8 +42,19 @@ from editions.models import (
     Session,
     SubtitleLanguage,
 )
+from juries import publication, results
 from juries import services as jury_services
-from juries.models import JuryMember, Phase, Recommendation, Round, RoundKind
+from juries.models import (
+    Answer,
+    JuryMember,
+    Phase,
+    PlacementKind,
+    Recommendation,
+    ResultNotice,
+    Round,
+    RoundKind,
+    Selection,
+)
 from submissions import services as submission_services
 from submissions import uploads
 from submissions.images import process_still
@@ -275,7 +289,8 @@ class DemoApplication:
     `companies` are (name, country, share), the first being the producing company;
     `directors` are (name, nationality, gender, previous features, biography); `needs`
     are (post-production need, amount); `jurors` names the demo jurors assigned to it
-    ("1" is the president); `sky` and `ground` colour its still."""
+    ("1" is the president; none in an edition without a round); `sky` and `ground` colour
+    its still."""
 
     original_title: str
     english_title: str
@@ -1230,6 +1245,574 @@ DEMO_REVIEWS = [
 ]
 
 
+# --- The last edition of Films in Progress whose year is over ------------------------------
+# Ten more invented works in progress, applied to the call of an edition whose year is over:
+# its selection is locked, every applicant has been told, the producers have answered and
+# both sessions are public.
+
+PAST_APPLICATIONS = [
+    DemoApplication(
+        original_title="La piel del agua",
+        english_title="The Skin of the Water",
+        producer="cienaga",
+        genre=Genre.FICTION,
+        languages="Spanish",
+        expected_runtime=96,
+        stage=ProductionStage.FINE_CUT,
+        runtime=94,
+        logline=(
+            "In the bay of Cartagena, a free diver who guides tourists to the coral reefs "
+            "learns that the reef is to be dredged for a cruise terminal, and that her brother "
+            "works for the company."
+        ),
+        short_synopsis=(
+            "Yesenia, thirty, holds her breath longer than anyone on the island of Tierra "
+            "Bomba. She earns her living taking tourists down to the reef her grandfather "
+            "taught her to read. When surveyors arrive to prepare the dredging of the bay, she "
+            "recognises her younger brother among them."
+        ),
+        more_synopsis=(
+            "Between the fishermen who want the jobs, the divers who want the reef and a "
+            "brother who wants to leave the island, Yesenia dives one last season. The "
+            "underwater scenes were shot in free diving, without tanks, by a crew from the "
+            "island itself."
+        ),
+        director_statement=(
+            "The sea around Cartagena is sold by the square metre. I wanted to film it from "
+            "below, in the silence of a held breath, where the people of the islands still "
+            "know it better than anyone."
+        ),
+        currency="USD",
+        total_budget=580_000,
+        secured_amount=430_000,
+        companies=(("Ciénaga Cine", "CO", 70), ("Les Films de la Marée", "FR", 30)),
+        directors=(
+            (
+                "Valeria Arrieta",
+                "CO",
+                Gender.WOMAN,
+                1,
+                "Born in Cartagena in 1987. Her first feature, a documentary on the palenqueras "
+                "of the old town, was shown at festivals in Colombia and Spain.",
+            ),
+        ),
+        needs=(
+            (PostProductionNeed.COLOUR, 30_000),
+            (PostProductionNeed.SOUND, 45_000),
+            (PostProductionNeed.MUSIC, 20_000),
+        ),
+        caption="Yesenia above the reef of Tierra Bomba",
+        sky=((70, 160, 200), (180, 225, 235)),
+        ground=(20, 120, 130),
+        jurors="",
+    ),
+    DemoApplication(
+        original_title="Cartas para o Chico",
+        english_title="Letters to Chico",
+        producer="cajuina",
+        genre=Genre.DOCUMENTARY,
+        languages="Portuguese",
+        expected_runtime=85,
+        stage=ProductionStage.ROUGH_CUT,
+        runtime=83,
+        logline=(
+            "Forty years after he left Recife for São Paulo, a retired bus driver answers, one "
+            "by one, the letters his mother sent him and he never opened."
+        ),
+        short_synopsis=(
+            "When his sister dies, Francisco, seventy-two, inherits a shoebox of letters: the "
+            "ones he sent back unopened to his mother in the 1980s. He decides to read them "
+            "and to answer each one, on the bus routes he drove for thirty years."
+        ),
+        more_synopsis=(
+            "The letters tell of a family, a neighbourhood of Recife and a country changing "
+            "between two migrations. Francisco reads them aloud to his grandchildren, to his "
+            "former colleagues and to strangers on the bus, and travels back north to read the "
+            "last one where it was written."
+        ),
+        director_statement=(
+            "Francisco is my uncle. Every family of the northeast has someone who left for São "
+            "Paulo and stopped writing. This film is the answer that so many mothers waited "
+            "for."
+        ),
+        currency="BRL",
+        total_budget=900_000,
+        secured_amount=640_000,
+        companies=(("Cajuína Filmes", "BR", 100),),
+        directors=(
+            (
+                "Renato Lins",
+                "BR",
+                Gender.MAN,
+                2,
+                "Born in Olinda in 1976. Documentary filmmaker, he directed two features on "
+                "the workers of the port of Suape and the street carnival of Olinda.",
+            ),
+        ),
+        needs=(
+            (PostProductionNeed.EDITING, 60_000),
+            (PostProductionNeed.SOUND, 50_000),
+            (PostProductionNeed.MUSIC, 40_000),
+        ),
+        caption="Francisco reading on the night bus",
+        sky=((200, 140, 90), (240, 200, 150)),
+        ground=(110, 80, 60),
+        jurors="",
+    ),
+    DemoApplication(
+        original_title="El invierno de los cóndores",
+        english_title="The Condors' Winter",
+        producer="pampa_norte",
+        genre=Genre.FICTION,
+        languages="Spanish",
+        expected_runtime=102,
+        stage=ProductionStage.FINE_CUT,
+        runtime=100,
+        logline=(
+            "In the Andes above Santiago, a shepherd's widow and a young park ranger track the "
+            "man who is poisoning the condors, through a winter that cuts them off from the "
+            "valley."
+        ),
+        short_synopsis=(
+            "Every winter, Rosa brings her goats down from the high pastures of the Cajón del "
+            "Maipo. This year she finds dead condors on the path, poisoned. Tamara, a ranger "
+            "fresh from the city, is the only one who listens to her. Then the snow closes the "
+            "road."
+        ),
+        more_synopsis=(
+            "Snowed in with the few families who stay up the valley all winter, the two women "
+            "follow the traces of the poison to a neighbour, a debt and an old quarrel over "
+            "water. A western of the cordillera, shot over two winters at 2,500 metres."
+        ),
+        director_statement=(
+            "The condor is on Chile's coat of arms and dies of poison in its mountains. I "
+            "wanted a genre film about the people who stay up there, and what silence costs in "
+            "a valley where everyone depends on everyone."
+        ),
+        currency="USD",
+        total_budget=700_000,
+        secured_amount=540_000,
+        companies=(("Pampa Norte Films", "CL", 75), ("Cordillera Cine", "AR", 25)),
+        directors=(
+            (
+                "Ignacio Valdivia",
+                "CL",
+                Gender.MAN,
+                1,
+                "Born in Puente Alto in 1983. His first feature, a thriller set in the copper "
+                "mines of the north, was released in Chile and shown at festivals in Europe.",
+            ),
+        ),
+        needs=(
+            (PostProductionNeed.COLOUR, 35_000),
+            (PostProductionNeed.SOUND, 50_000),
+            (PostProductionNeed.VFX, 25_000),
+            (PostProductionNeed.DCP, 10_000),
+        ),
+        caption="Rosa and Tamara in the snow of the Cajón del Maipo",
+        sky=((150, 170, 200), (225, 230, 240)),
+        ground=(235, 235, 240),
+        jurors="",
+    ),
+    DemoApplication(
+        original_title="Las manos de Ayacucho",
+        english_title="The Hands of Ayacucho",
+        producer="volcan",
+        genre=Genre.DOCUMENTARY,
+        languages="Spanish, Quechua",
+        expected_runtime=88,
+        stage=ProductionStage.ROUGH_CUT,
+        runtime=86,
+        logline=(
+            "In a workshop of Ayacucho, three generations of retablo makers carve into their "
+            "wooden boxes the story of the war that the official histories left out."
+        ),
+        short_synopsis=(
+            "Don Florentino, his daughter Nélida and her son Brayan make retablos, the painted "
+            "wooden altars of the Peruvian Andes. Commissioned by a museum to make one about "
+            "the years of violence, they must decide together what to show of what their "
+            "family lived."
+        ),
+        more_synopsis=(
+            "Over a year of work, the tiny figures of the retablo take shape: the village, the "
+            "soldiers, the disappeared uncle. Around the workbench, the family argues, "
+            "remembers and keeps quiet. The retablo itself becomes the film's last sequence, "
+            "animated by hand."
+        ),
+        director_statement=(
+            "Retablos have always told the news of the Andes. I wanted to film the hands that "
+            "turn memory into craft, and a family that decides, figure by figure, what to hand "
+            "down."
+        ),
+        currency="USD",
+        total_budget=280_000,
+        secured_amount=190_000,
+        companies=(("Cine Volcán", "MX", 40), ("Huamanga Films", "PE", 60)),
+        directors=(
+            (
+                "Edith Pariona",
+                "PE",
+                Gender.WOMAN,
+                1,
+                "Born in Huanta in 1985. She studied anthropology and film in Lima, and directed "
+                "a feature documentary on the women's committees of the Andes.",
+            ),
+        ),
+        needs=(
+            (PostProductionNeed.EDITING, 25_000),
+            (PostProductionNeed.COLOUR, 15_000),
+            (PostProductionNeed.SOUND, 20_000),
+            (PostProductionNeed.SUBTITLES, 4_000),
+        ),
+        caption="The family's retablo on the workbench",
+        sky=((180, 120, 80), (230, 190, 140)),
+        ground=(130, 60, 40),
+        jurors="",
+    ),
+    DemoApplication(
+        original_title="Caracol",
+        english_title="Snail",
+        producer="volcan",
+        genre=Genre.ANIMATION,
+        languages="Spanish",
+        expected_runtime=75,
+        stage=ProductionStage.FINE_CUT,
+        runtime=72,
+        logline=(
+            "A snail from the floating gardens of Xochimilco sets off on the longest journey "
+            "of its life to find the canal where it was born, before the city dries it up."
+        ),
+        short_synopsis=(
+            "Caracol has never left its chinampa. When the water level drops and its friends "
+            "the axolotls begin to disappear, it decides to go upstream to the spring its "
+            "grandmother talked about. At the speed of a snail, Mexico City is a continent."
+        ),
+        more_synopsis=(
+            "On the way, Caracol rides a trajinera, crosses a market, gets lost in a sewer and "
+            "befriends a heron who cannot fly. A family film animated in clay and cut-out "
+            "paper, about water, patience and a city that forgot it was built on a lake."
+        ),
+        director_statement=(
+            "Mexico City sinks a little more every year because it drinks its own lake. We "
+            "wanted to tell children that story at the height of the smallest creature of the "
+            "canals."
+        ),
+        currency="USD",
+        total_budget=850_000,
+        secured_amount=640_000,
+        companies=(("Cine Volcán", "MX", 100),),
+        directors=(
+            (
+                "Sofía Landa",
+                "MX",
+                Gender.WOMAN,
+                0,
+                "Born in Mexico City in 1990. Animator on features and series in Mexico and "
+                "Canada, she directed three animated short films. Snail is her first feature.",
+            ),
+        ),
+        needs=(
+            (PostProductionNeed.VFX, 60_000),
+            (PostProductionNeed.SOUND, 40_000),
+            (PostProductionNeed.MUSIC, 35_000),
+        ),
+        caption="Caracol on a trajinera of Xochimilco",
+        sky=((120, 190, 170), (210, 235, 200)),
+        ground=(60, 130, 80),
+        jurors="",
+    ),
+    DemoApplication(
+        original_title="Los que cantan en el Chaco",
+        english_title="Those Who Sing in the Chaco",
+        producer="pampa_norte",
+        genre=Genre.HYBRID,
+        languages="Spanish, Nivaclé",
+        expected_runtime=84,
+        stage=ProductionStage.ROUGH_CUT,
+        runtime=82,
+        logline=(
+            "In the Paraguayan Chaco, a Nivaclé choir rehearses for a national competition "
+            "while the forest around its community is cleared for cattle."
+        ),
+        short_synopsis=(
+            "The choir of a Nivaclé community of the Chaco has been chosen to sing in "
+            "Asunción. For three months, its twenty singers rehearse in the chapel, between "
+            "the harvest, the heat and the bulldozers that come closer to the village every "
+            "week."
+        ),
+        more_synopsis=(
+            "The singers play themselves in scenes they wrote with the director, mixing their "
+            "rehearsals with the stories their songs come from. The journey to the capital, "
+            "eight hundred kilometres by bus, closes a film about a language that is sung more "
+            "than it is written."
+        ),
+        director_statement=(
+            "I first heard this choir on a community radio. Their songs carry the forest in "
+            "them; I wanted to film them while the forest is still there to answer."
+        ),
+        currency="USD",
+        total_budget=240_000,
+        secured_amount=170_000,
+        companies=(("Pampa Norte Films", "CL", 30), ("Chaco Boreal Films", "PY", 70)),
+        directors=(
+            (
+                "Mirta Giménez",
+                "PY",
+                Gender.WOMAN,
+                1,
+                "Born in Filadelfia, in the Paraguayan Chaco, in 1984. Radio journalist and "
+                "director of a feature documentary on the Mennonite colonies and their "
+                "neighbours.",
+            ),
+        ),
+        needs=(
+            (PostProductionNeed.SOUND, 30_000),
+            (PostProductionNeed.MUSIC, 20_000),
+            (PostProductionNeed.COLOUR, 15_000),
+        ),
+        caption="The choir rehearsing in the chapel",
+        sky=((220, 170, 100), (245, 220, 170)),
+        ground=(140, 120, 70),
+        jurors="",
+    ),
+    DemoApplication(
+        original_title="Bajo el puente del Rímac",
+        english_title="Under the Rímac Bridge",
+        producer="cienaga",
+        genre=Genre.FICTION,
+        languages="Spanish",
+        expected_runtime=99,
+        stage=ProductionStage.FINE_CUT,
+        runtime=97,
+        logline=(
+            "In the old centre of Lima, a Venezuelan barber who cuts hair under a bridge takes "
+            "in a boy who ran away from home, and both pretend to be family to get by."
+        ),
+        short_synopsis=(
+            "Jhonny left Maracaibo four years ago and cuts hair on a folding chair under a "
+            "bridge over the Rímac. Kevin, eleven, sleeps in the stalls nearby. When the "
+            "police start clearing the street vendors, the barber says the boy is his son, and "
+            "the lie becomes a life."
+        ),
+        more_synopsis=(
+            "Between the markets of the centre, a rented room in the Rímac district and the "
+            "courts that decide on papers and custody, the two make up a family neither of "
+            "them had. A tender comedy shot on the streets of Lima with Peruvian and "
+            "Venezuelan actors."
+        ),
+        director_statement=(
+            "A million and a half Venezuelans live in Peru. I wanted to film their everyday "
+            "life with humour, from the point of view of a friendship that borders and "
+            "paperwork forbid."
+        ),
+        currency="USD",
+        total_budget=520_000,
+        secured_amount=400_000,
+        companies=(("Ciénaga Cine", "CO", 35), ("Rímac Producciones", "PE", 65)),
+        directors=(
+            (
+                "Gonzalo Quispe",
+                "PE",
+                Gender.MAN,
+                1,
+                "Born in Lima in 1982. His first feature, a comedy set in the bus companies of "
+                "the capital, was released in Peruvian cinemas.",
+            ),
+        ),
+        needs=(
+            (PostProductionNeed.COLOUR, 30_000),
+            (PostProductionNeed.SOUND, 40_000),
+            (PostProductionNeed.MUSIC, 20_000),
+        ),
+        caption="Jhonny's chair under the bridge",
+        sky=((170, 170, 175), (215, 210, 200)),
+        ground=(100, 90, 80),
+        jurors="",
+    ),
+    DemoApplication(
+        original_title="Concreto verde",
+        english_title="Green Concrete",
+        producer="cajuina",
+        genre=Genre.FICTION,
+        languages="Portuguese",
+        expected_runtime=110,
+        stage=ProductionStage.ROUGH_CUT,
+        runtime=108,
+        logline=(
+            "An engineer who builds a highway through the Amazon returns to her riverside "
+            "village for her father's funeral, and finds that the road will pass through his "
+            "grave."
+        ),
+        short_synopsis=(
+            "Márcia left her village on the Madeira river to study in Manaus and now runs a "
+            "section of the road that is to cross the forest. When her father dies, she goes "
+            "home by boat for the first time in ten years, and sees the survey stakes at the "
+            "edge of the cemetery."
+        ),
+        more_synopsis=(
+            "Her brother fishes, her mother prays, and the village is divided between those "
+            "who want the road and those who fear it. Márcia has a week to choose between her "
+            "career and her family's land. A family drama shot on the river with the people of "
+            "its communities."
+        ),
+        director_statement=(
+            "Every road in the Amazon is sold as progress. I wanted to tell the story of one "
+            "of them from inside a family that would both win and lose by it."
+        ),
+        currency="BRL",
+        total_budget=3_200_000,
+        secured_amount=2_500_000,
+        companies=(("Cajuína Filmes", "BR", 80), ("Terra Quente Filmes", "PT", 20)),
+        directors=(
+            (
+                "Marina Castelo",
+                "BR",
+                Gender.WOMAN,
+                1,
+                "Born in Porto Velho in 1986. Her first feature, set among the rubber tappers "
+                "of Rondônia, was shown at festivals in Brazil, Portugal and France.",
+            ),
+        ),
+        needs=(
+            (PostProductionNeed.COLOUR, 120_000),
+            (PostProductionNeed.SOUND, 160_000),
+            (PostProductionNeed.VFX, 200_000),
+        ),
+        caption="Márcia on the Madeira river",
+        sky=((150, 180, 160), (215, 225, 205)),
+        ground=(40, 90, 50),
+        jurors="",
+    ),
+    DemoApplication(
+        original_title="La fiesta del Santo",
+        english_title="The Saint's Feast",
+        producer="pampa_norte",
+        genre=Genre.FICTION,
+        languages="Spanish",
+        expected_runtime=93,
+        stage=ProductionStage.FINE_CUT,
+        runtime=92,
+        logline=(
+            "In a village of the Argentine northwest, the man who has carried the patron saint "
+            "in the procession for thirty years learns that this year, a woman will."
+        ),
+        short_synopsis=(
+            "Don Ramón has carried San Santiago through the streets of his village in the "
+            "Quebrada de Humahuaca every July since he was twenty. This year, the new priest "
+            "gives the honour to Elvira, the schoolteacher. Ramón has nine days to win it back."
+        ),
+        more_synopsis=(
+            "Between the rehearsals of the brass band, the preparations of the feast and the "
+            "village's bets, Ramón's campaign turns into a war of kitchens, gossip and "
+            "miracles. A comedy of the high valleys, shot during the real feast."
+        ),
+        director_statement=(
+            "My grandfather carried the saint of our village. I wanted to laugh with the "
+            "people of the Quebrada about the traditions that hold them together, and about "
+            "the ones that are changing."
+        ),
+        currency="USD",
+        total_budget=450_000,
+        secured_amount=360_000,
+        companies=(("Pampa Norte Films", "CL", 40), ("Quebrada Films", "AR", 60)),
+        directors=(
+            (
+                "Paula Cardozo",
+                "AR",
+                Gender.WOMAN,
+                1,
+                "Born in Tilcara in 1985. Her first feature, a family comedy set in a hotel of "
+                "San Salvador de Jujuy, was released in Argentine cinemas.",
+            ),
+        ),
+        needs=(
+            (PostProductionNeed.COLOUR, 25_000),
+            (PostProductionNeed.SOUND, 30_000),
+            (PostProductionNeed.MUSIC, 15_000),
+        ),
+        caption="The procession in the Quebrada de Humahuaca",
+        sky=((110, 160, 210), (200, 220, 235)),
+        ground=(170, 110, 80),
+        jurors="",
+    ),
+    DemoApplication(
+        original_title="Sombras de Tegucigalpa",
+        english_title="Shadows of Tegucigalpa",
+        producer="cienaga",
+        genre=Genre.DOCUMENTARY,
+        languages="Spanish",
+        expected_runtime=80,
+        stage=ProductionStage.ROUGH_CUT,
+        runtime=78,
+        logline=(
+            "At night in Tegucigalpa, the photographers of a tabloid race each other to the "
+            "scenes of crimes, until one of them starts photographing the living instead."
+        ),
+        short_synopsis=(
+            "For fifteen years, Marvin has photographed the dead of Tegucigalpa for the front "
+            "page of a tabloid. When his daughter asks him what he does at night, he begins a "
+            "second series, in secret: the people of the neighbourhoods he only ever visited "
+            "for their murders."
+        ),
+        more_synopsis=(
+            "The film follows Marvin and two younger colleagues through a year of night shifts, "
+            "radio scanners and deadlines, and through the exhibition of his second series, "
+            "which the neighbourhoods help him hang."
+        ),
+        director_statement=(
+            "Honduras is known abroad through the images of its violence. I wanted to film the "
+            "man who made those images, and the moment he chose to look otherwise."
+        ),
+        currency="USD",
+        total_budget=200_000,
+        secured_amount=130_000,
+        companies=(("Ciénaga Cine", "CO", 30), ("Morazán Films", "HN", 70)),
+        directors=(
+            (
+                "Óscar Zelaya",
+                "HN",
+                Gender.MAN,
+                2,
+                "Born in Tegucigalpa in 1979. Photojournalist and documentary filmmaker, he "
+                "directed two features on the migrant caravans and the gangs' truces.",
+            ),
+        ),
+        needs=(
+            (PostProductionNeed.EDITING, 20_000),
+            (PostProductionNeed.COLOUR, 15_000),
+            (PostProductionNeed.SOUND, 20_000),
+            (PostProductionNeed.SUBTITLES, 3_000),
+        ),
+        caption="Marvin at night above Tegucigalpa",
+        sky=((20, 25, 50), (80, 70, 100)),
+        ground=(30, 30, 35),
+        jurors="",
+    ),
+]
+
+# The jury's selection of that edition, placed in this order: (title, session city, kind,
+# reason given). Three places a session keep the demo light (the programme has six).
+PAST_PLACES = 3
+PAST_SELECTION = [
+    ("La piel del agua", "Toulouse", PlacementKind.SELECTED, "Unanimous choice of the jury."),
+    ("Cartas para o Chico", "Toulouse", PlacementKind.SELECTED, ""),
+    ("El invierno de los cóndores", "Toulouse", PlacementKind.SELECTED, ""),
+    ("Las manos de Ayacucho", "Toulouse", PlacementKind.WAITLIST, "First in line for Toulouse."),
+    ("Caracol", "Toulouse", PlacementKind.WAITLIST, ""),
+    ("Los que cantan en el Chaco", "Lima", PlacementKind.SELECTED, ""),
+    ("Bajo el puente del Rímac", "Lima", PlacementKind.SELECTED, "Shot in Lima."),
+    ("Concreto verde", "Lima", PlacementKind.SELECTED, ""),
+]
+# Once told, one producer confirms, another declines (their place in Toulouse goes to the
+# first film on its waiting list, whose producer confirms); the others have not answered.
+PAST_CONFIRMED = "La piel del agua"
+PAST_DECLINED = (
+    "Cartas para o Chico",
+    "Obrigado pela seleção. Um coprodutor exige que o filme seja finalizado antes de "
+    "março, e por isso não poderemos estar em Toulouse.",
+)
+
+
 # --- Dates ----------------------------------------------------------------------------------
 
 
@@ -1242,6 +1825,14 @@ def _first_year_after(month: int, day: int, after: dt.date) -> int:
     year = after.year
     while dt.date(year, month, day) <= after:
         year += 1
+    return year
+
+
+def _last_year_before(month: int, day: int, before: dt.date) -> int:
+    """The last year whose `month`/`day` comes before the given day."""
+    year = before.year
+    while dt.date(year, month, day) >= before:
+        year -= 1
     return year
 
 
@@ -1480,17 +2071,20 @@ def _ensure_application(
     application: DemoApplication,
     owner: User,
     index: int,
-    today: dt.date,
+    count: int,
+    completes_from: dt.date,
 ) -> Project:
     """Find the application by its title within the call, or make it as its producer
     would: a draft while the call was open, its companies, directors, cut, still and
-    documents, then the submission."""
+    documents, then the submission. The call's `count` applications are started and
+    submitted one after the other across its window; the `index`th expects to be complete
+    `10 × index` days after `completes_from`."""
     project = Project.objects.filter(call=call, original_title=application.original_title).first()
     if project is not None:
         return project
     window = call.closes_at - call.opens_at
-    started = call.opens_at + window * (index + 1) / (len(DEMO_APPLICATIONS) + 2)
-    submitted = started + window / (2 * (len(DEMO_APPLICATIONS) + 2))
+    started = call.opens_at + window * (index + 1) / (count + 2)
+    submitted = started + window / (2 * (count + 2))
     project = submission_services.create_project(
         call=call,
         owner=owner,
@@ -1509,7 +2103,7 @@ def _ensure_application(
         currency=application.currency,
         total_budget=Decimal(application.total_budget),
         secured_amount=Decimal(application.secured_amount),
-        expected_completion=today + dt.timedelta(days=150 + 10 * index),
+        expected_completion=completes_from + dt.timedelta(days=10 * index),
     )
     # Companies, directors and needs are rows of the application's forms; they have no
     # service of their own beyond the forms' formsets.
@@ -1627,7 +2221,8 @@ def _films_in_progress_jury(
             application=application,
             owner=producers[application.producer],
             index=index,
-            today=today,
+            count=len(DEMO_APPLICATIONS),
+            completes_from=today + dt.timedelta(days=150),
         )
         for index, application in enumerate(DEMO_APPLICATIONS)
     ]
@@ -1717,6 +2312,138 @@ def _films_in_progress_jury(
         f"jury round “{round_.name}” of {edition} ({round_.phase}): {len(in_round)} "
         f"applications, {len(assignments)} assignments, {written[True]} reviews submitted, "
         f"{written[False]} draft, {conflicts} conflict declared"
+    )
+
+
+def _answer_as_producer(notice: ResultNotice, answer: str, note: str = "") -> ResultNotice:
+    """The producer answers on their page, in their own language (the history of the
+    project keeps the words it was told in)."""
+    owner = notice.project.owner
+    with translation.override(owner.language):
+        return results.answer_place(notice=notice, by=owner, answer=answer, note=note)
+
+
+def _films_in_progress_last_year(
+    report: DemoReport, *, today: dt.date, users: dict[str, User], programme: Programme
+) -> None:
+    """The latest edition whose year is over (its Lima session ended before today),
+    archived: its closed call and ten applications, then the end of its
+    year as staff and producers went through it in the portal. The selection is locked,
+    every result sent (mails in the outbox), a producer confirmed, another declined, the
+    freed place went to the first film on the waiting list, whose producer confirmed, and
+    both sessions are public.
+
+    That story is built whole when the edition has no selection, never added to one that
+    exists. An edition of that year that is not archived (one an earlier run made current,
+    or one staff opened again) is left as it is."""
+    time_zone = "Europe/Paris"
+    staff = users["staff"]
+    year = _last_year_before(8, 14, today)
+    edition = _ensure_edition(
+        report,
+        programme=programme,
+        slug=str(year),
+        state=EditionState.ARCHIVED,
+        number=year - 2001,
+        year=year,
+        time_zone=time_zone,
+        starts_on=dt.date(year, 3, 24),
+        ends_on=dt.date(year, 8, 14),
+    )
+    if edition.state != EditionState.ARCHIVED:
+        return
+    sessions = {
+        "Toulouse": _ensure_session(
+            report,
+            edition=edition,
+            city="Toulouse",
+            country="FR",
+            venue="Cinémathèque de Toulouse",
+            starts_on=dt.date(year, 3, 24),
+            ends_on=dt.date(year, 3, 26),
+            places=PAST_PLACES,
+        ),
+        "Lima": _ensure_session(
+            report,
+            edition=edition,
+            city="Lima",
+            country="PE",
+            venue="Centro Cultural PUCP",
+            starts_on=dt.date(year, 8, 12),
+            ends_on=dt.date(year, 8, 14),
+            places=PAST_PLACES,
+        ),
+    }
+    call = _ensure_call(
+        report,
+        edition=edition,
+        title=f"Call for works in progress {year}",
+        guidelines=(
+            "Independent Latin American feature films that cannot complete post-production "
+            "for lack of means, shown in March in Toulouse and in August in Lima to the "
+            "professionals who can help finish, distribute and sell them.\n\n"
+            "Apply with a rough cut or fine cut of at least 60 minutes, up to six stills, a "
+            "screener link of the current cut, the budget and the financing plan. Producers "
+            "from Latin American countries must hold the majority of the film."
+        ),
+        opens_at=_local_moment(dt.date(year - 1, 10, 1), time_zone, 10),
+        closes_at=_local_moment(dt.date(year, 1, 10), time_zone, 23, 59),
+        eligible_countries=LATIN_AMERICA,
+        minimum_runtime=60,
+        accepted_stages=[ProductionStage.ROUGH_CUT, ProductionStage.FINE_CUT],
+        required_materials=[
+            Material.STILLS,
+            Material.SCREENER,
+            Material.BUDGET,
+            Material.FINANCING_PLAN,
+        ],
+        max_stills=6,
+        majority_from_eligible_countries=True,
+    )
+    producers = {
+        key: _ensure_producer(report, producer) for key, producer in DEMO_PRODUCERS.items()
+    }
+    projects = {
+        application.original_title: _ensure_application(
+            report,
+            call=call,
+            application=application,
+            owner=producers[application.producer],
+            index=index,
+            count=len(PAST_APPLICATIONS),
+            completes_from=dt.date(year, 10, 1),
+        )
+        for index, application in enumerate(PAST_APPLICATIONS)
+    }
+
+    if Selection.objects.filter(edition=edition).exists():
+        return
+    for title, city, kind, reason in PAST_SELECTION:
+        jury_services.place_project(
+            edition=edition,
+            project=projects[title],
+            session=sessions[city],
+            kind=kind,
+            by=staff,
+            reason=reason,
+        )
+    jury_services.lock_selection(edition=edition, by=staff)
+    sent = results.send_results(edition=edition, by=staff)
+
+    _answer_as_producer(
+        ResultNotice.objects.get(project=projects[PAST_CONFIRMED]), Answer.CONFIRMED
+    )
+    declined, note = PAST_DECLINED
+    _answer_as_producer(ResultNotice.objects.get(project=projects[declined]), Answer.DECLINED, note)
+    offered = results.offer_place(session=sessions["Toulouse"], by=staff)
+    _answer_as_producer(offered, Answer.CONFIRMED)
+
+    for session in sessions.values():
+        publication.schedule_publication(session=session, by=staff)
+    report.created.append(
+        f"results of {edition}: selection locked, {sent} results sent, “{PAST_CONFIRMED}” "
+        f"confirmed, “{declined}” declined and its place confirmed by "
+        f"“{offered.project.original_title}”, {len(sessions)} sessions published"
     )
 
 
@@ -1988,6 +2715,7 @@ def load_demo(*, today: dt.date | None = None) -> DemoReport:
     # The demo's jurors and staff read the criteria and documents in English.
     with translation.override("en"):
         _films_in_progress_jury(report, today=today, users=users, edition=edition, jurors=jurors)
+        _films_in_progress_last_year(report, today=today, users=users, programme=edition.programme)
     _ibermedia(report, today=today, users=users)
     _giff_imcine_forum(report, today=today, users=users)
     return report

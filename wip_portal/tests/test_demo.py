@@ -3,32 +3,44 @@ import io
 import time
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
 from editions.models import Call, Edition, EditionState, Programme, Session
+from juries import mails as jury_mails
 from juries import permissions as jury_permissions
+from juries import publication, results
 from juries import services as jury_services
 from juries.models import (
+    Answer,
     Assignment,
     Conflict,
     ConflictStatus,
     Criterion,
+    Decision,
+    DecisionAction,
     JuryMember,
     Phase,
     Placement,
+    PlacementKind,
+    ResultNotice,
+    ResultOutcome,
     Review,
     ReviewStatus,
     Round,
     RoundKind,
     RoundProject,
     Score,
+    Selection,
+    SessionPublication,
 )
 from outbox.models import Mail
 from submissions import eligibility
 from submissions.models import (
+    DECIDED_STATUSES,
     Cut,
     Director,
     Document,
@@ -49,6 +61,7 @@ from wip_portal.demo import (
     FIRST_CALL_TITLE,
     IBERMEDIA_MEMBERS,
     JURY_ROUND_NAME,
+    PAST_APPLICATIONS,
     load_demo,
 )
 
@@ -78,6 +91,11 @@ MODELS = [
     Assignment,
     Review,
     Score,
+    Selection,
+    Placement,
+    Decision,
+    ResultNotice,
+    SessionPublication,
 ]
 
 
@@ -97,6 +115,22 @@ def current_fip_edition():
         .order_by("-year")
         .first()
     )
+
+
+def past_fip_edition():
+    """The archived edition of Films in Progress with results (not the 2008 one)."""
+    return Edition.objects.exclude(slug="2008").get(
+        programme__slug="films-in-progress", state=EditionState.ARCHIVED
+    )
+
+
+def past_notices():
+    return {
+        notice.project.original_title: notice
+        for notice in ResultNotice.objects.filter(edition=past_fip_edition()).select_related(
+            "project__owner", "session", "mail"
+        )
+    }
 
 
 def jury_round():
@@ -125,6 +159,15 @@ def jury_rows():
             Review.objects.order_by("pk").values_list("pk", "status", "total", "updated_at")
         ),
         "stills": list(Still.objects.order_by("pk").values_list("pk", "status", "web")),
+        "selections": list(Selection.objects.values_list("pk", "locked_at", "version")),
+        "notices": list(
+            ResultNotice.objects.order_by("pk").values_list(
+                "pk", "outcome", "sent_at", "answer", "confirm_by", "mail"
+            )
+        ),
+        "publications": list(
+            SessionPublication.objects.order_by("pk").values_list("pk", "published_at")
+        ),
     }
 
 
@@ -313,6 +356,15 @@ def test_load_demo_any_day_has_open_calls_and_coming_sessions(today):
         for call in open_calls
         for session in call.edition.sessions.all()
     )
+    # The past edition with results is the last whose year (its Lima session) is over.
+    past = past_fip_edition()
+    assert past.ends_on < today <= dt.date(past.year + 1, 8, 14)
+    assert past.calls.get().closes_at.date() < past.sessions.order_by("starts_on")[0].starts_on
+    assert Selection.objects.get(edition=past).is_locked
+    assert (
+        SessionPublication.objects.filter(session__edition=past, published_at__isnull=False).count()
+        == 2
+    )
 
 
 @pytest.mark.django_db
@@ -327,6 +379,7 @@ def test_home_page_lists_the_open_calls(client):
     assert "Co-production call" in content
     assert "Japan–Mexico co-production projects" in content
     assert "Call for works in progress 2008" not in content
+    assert f"Call for works in progress {past_fip_edition().year}" not in content
     assert "Lima" in content
 
 
@@ -372,7 +425,7 @@ def test_load_demo_jury_round_scores_with_the_three_demo_jurors():
         ("juror-3@demo.wip-portal.org", False),
     ]
     assert round_.entries.count() == len(DEMO_APPLICATIONS) == 14
-    assert not Placement.objects.exists()
+    assert not Placement.objects.filter(selection__edition=edition).exists()
 
 
 @pytest.mark.django_db
@@ -511,3 +564,268 @@ def test_load_demo_stays_fast():
     load_demo()
 
     assert time.perf_counter() - started < 30
+
+
+# --- The past edition: results, answers, publication ------------------------------------------
+
+PAST_TOULOUSE = ["La piel del agua", "El invierno de los cóndores", "Las manos de Ayacucho"]
+PAST_LIMA = ["Los que cantan en el Chaco", "Bajo el puente del Rímac", "Concreto verde"]
+
+
+def streamed(response) -> bytes:
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+@pytest.mark.django_db
+def test_past_edition_is_the_last_whose_year_is_over_with_ten_applications():
+    run_load_demo()
+    today = timezone.localdate()
+    past = past_fip_edition()
+    call = past.calls.get()
+    projects = list(call.projects.select_related("owner"))
+
+    year = today.year if dt.date(today.year, 8, 14) < today else today.year - 1
+    assert (past.year, past.slug, past.number) == (year, str(year), year - 2001)
+    assert past.year < current_fip_edition().year
+    assert past.ends_on < today
+    assert [
+        (s.city, s.country.code, s.places, s.starts_on.month)
+        for s in past.sessions.order_by("starts_on")
+    ] == [("Toulouse", "FR", 3, 3), ("Lima", "PE", 3, 8)]
+    assert call.title == f"Call for works in progress {year}"
+    assert call.has_closed()
+    assert sorted(p.original_title for p in projects) == sorted(
+        application.original_title for application in PAST_APPLICATIONS
+    )
+    assert len(projects) == 10
+    assert not {p.original_title for p in projects} & {a.original_title for a in DEMO_APPLICATIONS}
+    assert {p.owner.email for p in projects} <= {p.email for p in DEMO_PRODUCERS.values()}
+    for project in projects:
+        assert call.opens_at < project.submitted_at < call.closes_at
+        assert eligibility.failures(eligibility.check_project(project)) == []
+        still = project.stills.get()
+        assert still.status == ProcessingStatus.READY
+        assert still.web
+
+
+@pytest.mark.django_db
+def test_past_edition_selection_is_locked_with_a_waiting_list_in_toulouse():
+    run_load_demo()
+    past = past_fip_edition()
+    selection = Selection.objects.get(edition=past)
+
+    def placed(city, kind):
+        return list(
+            Placement.objects.filter(selection=selection, session__city=city, kind=kind)
+            .order_by("position")
+            .values_list("project__original_title", flat=True)
+        )
+
+    assert selection.is_locked
+    assert selection.locked_by.email == "staff@demo.wip-portal.org"
+    assert placed("Toulouse", PlacementKind.SELECTED) == PAST_TOULOUSE
+    assert placed("Toulouse", PlacementKind.WAITLIST) == ["Caracol"]
+    assert placed("Lima", PlacementKind.SELECTED) == PAST_LIMA
+    assert placed("Lima", PlacementKind.WAITLIST) == []
+    # The decision log tells the story in order.
+    assert list(selection.decisions.order_by("pk").values_list("action", flat=True)) == [
+        *[DecisionAction.PLACED] * 8,
+        DecisionAction.LOCKED,
+        DecisionAction.DECLINED,
+        DecisionAction.PROMOTED,
+    ]
+    # A locked selection no longer changes.
+    with pytest.raises(ValidationError) as error:
+        jury_services.place_project(
+            edition=past,
+            project=Project.objects.get(original_title="La fiesta del Santo"),
+            session=past.sessions.get(city="Lima"),
+            kind=PlacementKind.WAITLIST,
+            by=selection.locked_by,
+        )
+    assert error.value.code == "locked"
+
+
+@pytest.mark.django_db
+def test_past_edition_every_applicant_was_told_in_their_language():
+    run_load_demo()
+    past = past_fip_edition()
+    notices = past_notices()
+
+    assert len(notices) == Project.objects.filter(call__edition=past).count() == 10
+    assert not ResultNotice.objects.drafts().filter(edition=past).exists()
+    for title, notice in notices.items():
+        project, owner = notice.project, notice.project.owner
+        assert notice.is_sent
+        assert notice.mail.recipient == owner
+        assert notice.mail.language == owner.language
+        assert title in notice.mail.body_text
+        assert project.result_released_at is not None
+        # What the producer's page shows is the decision, nothing held back.
+        assert project.status_for_producer == project.status
+        assert project.events.filter(to_status=project.status, visible_to_producer=True).exists()
+    assert {title: n.project.status_for_producer for title, n in notices.items()} == {
+        **dict.fromkeys(PAST_TOULOUSE + PAST_LIMA, ProjectStatus.SELECTED),
+        "Caracol": ProjectStatus.WAITLISTED,
+        "Cartas para o Chico": ProjectStatus.WITHDRAWN,
+        "La fiesta del Santo": ProjectStatus.NOT_SELECTED,
+        "Sombras de Tegucigalpa": ProjectStatus.NOT_SELECTED,
+    }
+    decided = [n for t, n in notices.items() if t != "Cartas para o Chico"]
+    assert all(n.project.status_for_producer in DECIDED_STATUSES for n in decided)
+    assert sorted(
+        Mail.objects.filter(kind__startswith="juries.").values_list("kind", flat=True)
+    ) == sorted(
+        [jury_mails.SELECTED] * 6
+        + [jury_mails.WAITLISTED] * 2
+        + [jury_mails.NOT_SELECTED] * 2
+        + [jury_mails.PLACE_OFFERED]
+    )
+    assert all(
+        str(past) in subject
+        for subject in Mail.objects.filter(kind__startswith="juries.").values_list(
+            "subject", flat=True
+        )
+    )
+
+
+@pytest.mark.django_db
+def test_past_edition_a_declined_place_went_to_the_first_film_on_the_waiting_list():
+    run_load_demo()
+    past = past_fip_edition()
+    notices = past_notices()
+    confirmed = notices["La piel del agua"]
+    declined = notices["Cartas para o Chico"]
+    offered = notices["Las manos de Ayacucho"]
+
+    assert confirmed.answer == Answer.CONFIRMED
+    assert confirmed.answered_at is not None
+    assert declined.answer == Answer.DECLINED
+    assert declined.answer_note.startswith("Obrigado pela seleção.")
+    assert declined.project.status == ProjectStatus.WITHDRAWN
+    assert not Placement.objects.filter(project=declined.project).exists()
+    # The producer declined on their page, in Portuguese.
+    assert declined.project.events.get(to_status=ProjectStatus.WITHDRAWN).message == (
+        "Vaga recusada na sessão Toulouse."
+    )
+    # The first film on the waiting list was told it waited, then offered the place.
+    assert (offered.outcome, offered.session.city, offered.answer) == (
+        ResultOutcome.SELECTED,
+        "Toulouse",
+        Answer.CONFIRMED,
+    )
+    assert offered.waitlist_position is None
+    assert offered.mail.kind == jury_mails.PLACE_OFFERED
+    assert offered.mail.recipient == offered.project.owner
+    assert Mail.objects.filter(
+        recipient=offered.project.owner,
+        kind=jury_mails.WAITLISTED,
+        subject__contains="Las manos de Ayacucho",
+    ).exists()
+    assert notices["Caracol"].project.status == ProjectStatus.WAITLISTED
+    assert not notices["Caracol"].awaits_answer
+    # The other selected producers have not answered yet.
+    waiting = sorted(title for title, notice in notices.items() if notice.awaits_answer)
+    assert waiting == sorted(["El invierno de los cóndores", *PAST_LIMA])
+    assert all(notices[title].confirm_by > timezone.now() for title in waiting)
+    assert results.board(past)["answers"] == {
+        "confirmed": 2,
+        "declined": 1,
+        "lapsed": 0,
+        "waiting": 4,
+    }
+
+
+@pytest.mark.django_db
+def test_past_edition_sessions_are_public_with_their_films_and_stills(client):
+    run_load_demo()
+    past = past_fip_edition()
+    sessions = {session.city: session for session in past.sessions.all()}
+
+    pages = {}
+    for city, session in sessions.items():
+        response = client.get(publication.session_url(session))
+        assert response.status_code == 200
+        pages[city] = response.content.decode()
+
+    for city, shown in [("Toulouse", PAST_TOULOUSE), ("Lima", PAST_LIMA)]:
+        assert SessionPublication.objects.get(session=sessions[city]).is_published
+        for title in shown:
+            assert title in pages[city]
+        # Neither the declined, the waiting, the unselected nor the other session's films.
+        others = {a.original_title for a in PAST_APPLICATIONS} - set(shown)
+        assert not [title for title in others if title in pages[city]]
+        for film in publication.session_films(sessions[city]):
+            url = publication.still_url(sessions[city], film.still_id)
+            assert url in pages[city]
+            response = client.get(url)
+            assert response.status_code == 200
+            assert response["Content-Type"] == "image/jpeg"
+            assert streamed(response)[:2] == b"\xff\xd8"
+    edition_page = client.get(
+        reverse(
+            "selections:edition",
+            kwargs={"programme": "films-in-progress", "edition": past.slug},
+        )
+    )
+    assert edition_page.status_code == 200
+    assert all(title in edition_page.content.decode() for title in PAST_TOULOUSE + PAST_LIMA)
+    archive = client.get(reverse("editions:archive")).content.decode()
+    assert publication.session_url(sessions["Toulouse"]) in archive
+    assert publication.session_url(sessions["Lima"]) in archive
+    # The current edition and the 2008 one have published nothing.
+    for session in Session.objects.exclude(edition=past):
+        assert client.get(publication.session_url(session)).status_code == 404
+
+
+@pytest.mark.django_db
+def test_current_edition_has_no_selection_results_or_publication():
+    run_load_demo()
+    edition = current_fip_edition()
+    first_call = Call.objects.get(edition=edition, title=FIRST_CALL_TITLE)
+
+    assert not Selection.objects.filter(edition=edition).exists()
+    assert not ResultNotice.objects.filter(edition=edition).exists()
+    assert not SessionPublication.objects.filter(session__edition=edition).exists()
+    assert {p.status for p in first_call.projects.all()} == {ProjectStatus.UNDER_REVIEW}
+    assert {p.status_for_producer for p in first_call.projects.all()} == {
+        ProjectStatus.UNDER_REVIEW
+    }
+    assert not Project.objects.filter(call__edition=edition, result_released_at__isnull=False)
+    assert ResultNotice.objects.count() == 10
+
+
+@pytest.mark.django_db
+def test_load_demo_never_redoes_the_past_results():
+    """Staff take a session down from the public pages: a second run leaves it down."""
+    run_load_demo()
+    past = past_fip_edition()
+    lima = past.sessions.get(city="Lima")
+    staff = User.objects.get(email="staff@demo.wip-portal.org")
+    publication.withdraw_publication(session=lima, by=staff)
+    counts = row_counts()
+
+    report = load_demo()
+
+    assert report.created == []
+    assert row_counts() == counts
+    assert not SessionPublication.objects.filter(session=lima).exists()
+
+
+@pytest.mark.django_db
+def test_load_demo_leaves_alone_an_edition_of_that_year_it_made_current():
+    """A year later, the edition an earlier run made current is the one whose year is
+    over: it is not archived, so no results are made up for it."""
+    load_demo(today=dt.date(2026, 12, 1))
+    earlier = Edition.objects.get(programme__slug="films-in-progress", slug="2027")
+    assert earlier.state == EditionState.PUBLIC
+    assert Selection.objects.get(edition__slug="2026", edition__state=EditionState.ARCHIVED)
+
+    report = load_demo(today=dt.date(2027, 12, 1))
+
+    earlier.refresh_from_db()
+    assert earlier.state == EditionState.PUBLIC
+    assert not Selection.objects.filter(edition=earlier).exists()
+    assert not ResultNotice.objects.filter(edition=earlier).exists()
+    assert not [line for line in report.created if line.startswith("results of")]
+    assert earlier.sessions.count() == 2
