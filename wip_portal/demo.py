@@ -17,12 +17,15 @@ added again to a round that exists (staff may have changed it since). That last 
 results go the same way: built whole, through the services, when its edition has no selection."""
 
 import datetime as dt
+import functools
 import io
 import random
 import zoneinfo
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone, translation
@@ -1839,6 +1842,15 @@ def _last_year_before(month: int, day: int, before: dt.date) -> int:
 # --- Create what is missing -------------------------------------------------------------------
 
 
+@functools.cache
+def _password_hash(hasher: str) -> str:
+    return make_password(DEMO_PASSWORD)
+
+
+def _demo_password_hash() -> str:
+    return _password_hash(settings.PASSWORD_HASHERS[0])
+
+
 def _ensure_user(report: DemoReport, account: DemoAccount) -> User:
     user = User.objects.filter(email__iexact=account.email).first()
     if user is not None:
@@ -1846,11 +1858,14 @@ def _ensure_user(report: DemoReport, account: DemoAccount) -> User:
     create = User.objects.create_superuser if account.superuser else User.objects.create_user
     user = create(
         account.email,
-        DEMO_PASSWORD,
+        None,
         full_name=account.full_name,
         language=account.language,
         email_confirmed=True,
     )
+    # The accounts share one password: hashed once (a hash takes a good part of a second).
+    user.password = _demo_password_hash()
+    user.save(update_fields=["password"])
     report.created.append(f"user {user.email}")
     return user
 
