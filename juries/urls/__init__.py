@@ -4,7 +4,7 @@ selection)."""
 
 from django.urls import include, path
 
-from . import dossiers, juror, publication, results, staff
+from . import dashboard, dossiers, juror, publication, results, staff
 
 app_name = "juries"
 
@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include(publication.urlpatterns)),
     path("", include(dossiers.urlpatterns)),
     path("", include(results.urlpatterns)),
+    path("", include(dashboard.urlpatterns)),
 ]
