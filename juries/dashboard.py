@@ -16,7 +16,17 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -80,9 +90,10 @@ class Timeline:
     milestones: list[Milestone] = field(default_factory=list)
 
 
-def bars(rows: list[tuple[str, int | Decimal, str]]) -> list[Bar]:
-    """(label, value, key) rows as bars, largest first."""
-    rows = sorted(rows, key=lambda row: (-row[1], row[0]))
+def bars(rows: list[tuple[str, int | Decimal, str]], *, sort: bool = True) -> list[Bar]:
+    """(label, value, key) rows as bars, largest first (or in their order)."""
+    if sort:
+        rows = sorted(rows, key=lambda row: (-row[1], row[0]))
     top = max((row[1] for row in rows), default=0) or 1
     total = sum(row[1] for row in rows) or 1
     return [
@@ -156,23 +167,20 @@ def by_country(edition) -> list[Bar]:
         .annotate(n=Count("pk"))
         .values_list("country", "n")
     )
-    result = bars([(country_name(code), n, code or "") for code, n in rows])
-    if len(result) > TOP_COUNTRIES:
-        rest = result[TOP_COUNTRIES - 1 :]
-        result = result[: TOP_COUNTRIES - 1]
-        others = sum(bar.value for bar in rest)
-        top = max(bar.value for bar in result) or 1
-        total = sum(bar.value for bar in result) + others
-        result.append(
-            Bar(
+    rows = [(country_name(code), n, code or "") for code, n in rows]
+    rows.sort(key=lambda row: (-row[1], row[0]))
+    if len(rows) > TOP_COUNTRIES:
+        rest = rows[TOP_COUNTRIES - 1 :]
+        rows = rows[: TOP_COUNTRIES - 1]
+        rows.append(
+            (
                 _("%(count)s other countries") % {"count": len(rest)},
-                others,
-                others / top,
-                100.0 * others / total,
+                sum(row[1] for row in rest),
                 "others",
             )
         )
-    return result
+    # "Others" stays last, whatever its size; the scale is the largest bar's.
+    return bars(rows, sort=False)
 
 
 def by_genre(edition) -> list[Bar]:
@@ -356,7 +364,11 @@ def edition_dashboard(edition, *, today: dt.date | None = None) -> dict:
 def comparison(programme) -> list[dict]:
     """Per edition of the programme, oldest first: applications, countries, and the share
     of women among the directors who applied and who were selected."""
-    editions = list(Edition.objects.filter(programme=programme).order_by("year", "number"))
+    editions = list(
+        Edition.objects.filter(programme=programme)
+        .select_related("programme")
+        .order_by("year", "number")
+    )
     apps = (
         Project.objects.filter(call__edition__programme=programme)
         .exclude(status=ProjectStatus.DRAFT)
@@ -377,19 +389,24 @@ def comparison(programme) -> list[dict]:
         .values_list("project__call__edition", "n")
     )
     countries_by_edition = dict(countries_rows)
-    selected = Placement.objects.filter(
-        selection__edition=OuterRef("project__call__edition"), kind=PlacementKind.SELECTED
-    ).values("project")
+    placed = Exists(
+        Placement.objects.filter(
+            project=OuterRef("project"),
+            selection__edition=OuterRef("project__call__edition"),
+            kind=PlacementKind.SELECTED,
+        )
+    )
     directors = (
         Director.objects.filter(project__call__edition__programme=programme)
         .exclude(project__status=ProjectStatus.DRAFT)
+        .annotate(placed=placed)
         .order_by()
         .values("project__call__edition")
         .annotate(
             total=Count("pk"),
             women=Count("pk", filter=Q(gender=Gender.WOMAN)),
-            selected_total=Count("pk", filter=Q(project__in=selected)),
-            selected_women=Count("pk", filter=Q(project__in=selected, gender=Gender.WOMAN)),
+            selected_total=Count("pk", filter=Q(placed=True)),
+            selected_women=Count("pk", filter=Q(placed=True, gender=Gender.WOMAN)),
         )
     )
     parity = {row["project__call__edition"]: row for row in directors}

@@ -58,12 +58,14 @@ def review_counts(rounds) -> dict[int, tuple[int, int]]:
     """Per round: (assignments, submitted reviews)."""
     assignments = dict(
         Assignment.objects.filter(round__in=rounds)
+        .order_by()
         .values("round")
         .annotate(n=Count("pk"))
         .values_list("round", "n")
     )
     submitted = dict(
         Review.objects.filter(round__in=rounds, status=ReviewStatus.SUBMITTED)
+        .order_by()
         .values("round")
         .annotate(n=Count("pk"))
         .values_list("round", "n")

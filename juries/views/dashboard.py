@@ -2,6 +2,9 @@
 Festival staff of the programme only (others 403; another programme's edition or
 programme 404)."""
 
+from functools import partial
+
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
@@ -10,15 +13,20 @@ from editions.mixins import ManagedProgrammeMixin
 from .. import charts, dashboard
 from .staff import JuryEditionMixin
 
-# The widths of a chart in a half-width and a full-width card, at the page's widest.
-HALF = 500
-FULL = 1000
+# Chart sizes: in a full-width and a half-width card at the page's widest, and on a phone.
+FULL = {"width": 1000}
+HALF = {"width": 500}
+PHONE = {"width": 340, "label_width": 110}
 
 
 def money(value) -> str:
-    from django.utils.formats import number_format
-
     return number_format(value, decimal_pos=0, use_l10n=True, force_grouping=True)
+
+
+def drawn(draw, wide=FULL, **arguments):
+    """A chart for wide screens and for phones (the timeline has no label column)."""
+    narrow = PHONE if draw is not charts.timeline_chart else {"width": PHONE["width"]}
+    return charts.responsive(partial(draw, **arguments), wide=wide, narrow=narrow)
 
 
 class DashboardView(JuryEditionMixin, TemplateView):
@@ -26,44 +34,47 @@ class DashboardView(JuryEditionMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         figures = dashboard.edition_dashboard(self.edition)
+        pair_labels = {"first": _("Applicants"), "second": _("Selected")}
         return super().get_context_data(
             figures=figures,
-            timeline_chart=charts.timeline_chart(
-                figures["timeline"],
+            timeline_chart=drawn(
+                charts.timeline_chart,
+                timeline=figures["timeline"],
                 title=_("The edition's timeline"),
                 today_label=_("Today"),
-                width=FULL,
             ),
-            status_chart=charts.bar_chart(figures["status"], title=_("Applications by status")),
-            country_chart=charts.bar_chart(
-                figures["countries"], title=_("Applications by country"), width=FULL
+            status_chart=drawn(
+                charts.bar_chart, HALF, bars=figures["status"], title=_("Applications by status")
             ),
-            genre_chart=charts.bar_chart(
-                figures["genres"], title=_("Applications by genre"), width=HALF
+            country_chart=drawn(
+                charts.bar_chart, bars=figures["countries"], title=_("Applications by country")
             ),
-            gender_chart=charts.paired_chart(
-                figures["gender"],
+            genre_chart=drawn(
+                charts.bar_chart, HALF, bars=figures["genres"], title=_("Applications by genre")
+            ),
+            gender_chart=drawn(
+                charts.paired_chart,
+                HALF,
+                pairs=figures["gender"],
                 title=_("Directors by gender, applicants and selected"),
-                first=_("Applicants"),
-                second=_("Selected"),
-                width=HALF,
+                **pair_labels,
             ),
-            feature_chart=charts.paired_chart(
-                figures["features"],
+            feature_chart=drawn(
+                charts.paired_chart,
+                HALF,
+                pairs=figures["features"],
                 title=_("Directors by feature, applicants and selected"),
-                first=_("Applicants"),
-                second=_("Selected"),
-                width=HALF,
+                **pair_labels,
             ),
             money_charts=[
                 {
                     **entry,
-                    "chart": charts.bar_chart(
-                        entry["countries"],
+                    "chart": drawn(
+                        charts.bar_chart,
+                        bars=entry["countries"],
                         title=_("Financing still missing by country, in %(currency)s")
                         % {"currency": entry["currency"]},
                         value_format=money,
-                        width=FULL,
                     ),
                 }
                 for entry in figures["money"]
@@ -81,6 +92,10 @@ class ComparisonView(ManagedProgrammeMixin, TemplateView):
         kwargs["programme"] = self.programme
         return super().get_context_data(
             rows=rows,
-            chart=charts.column_chart(rows, title=_("Applications per edition")),
+            chart=charts.responsive(
+                partial(charts.column_chart, rows, title=_("Applications per edition")),
+                wide=FULL,
+                narrow={"width": PHONE["width"]},
+            ),
             **kwargs,
         )
