@@ -20,6 +20,7 @@ ELIGIBILITY_CHOICES = [
 ]
 
 SORT_CHOICES = [
+    (selectors.RELEVANCE, _("Best match first when searching, else latest submitted")),
     ("-submitted", _("Submitted, latest first")),
     ("submitted", _("Submitted, earliest first")),
     ("title", _("Title, A to Z")),
@@ -41,7 +42,14 @@ class ApplicationFilterForm(forms.Form):
     refused at the field and the list falls back to no filter for it."""
 
     search = forms.CharField(
-        label=_("Title or producer"), required=False, max_length=100, strip=True
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        strip=True,
+        widget=forms.SearchInput,
+        help_text=_(
+            "Titles, directors, companies, their countries or the producer; every word must match."
+        ),
     )
     status = forms.ChoiceField(label=_("Status"), required=False)
     include_drafts = forms.BooleanField(label=_("Include drafts"), required=False)
@@ -91,7 +99,7 @@ class ApplicationFilterForm(forms.Form):
             "genre": data.get("genre") or "",
             "director_gender": data.get("director_gender") or "",
             "screening": data.get("screening") or "",
-            "sort": data.get("sort") or "-submitted",
+            "sort": data.get("sort") or selectors.RELEVANCE,
             "eligibility": data.get("eligibility") or "",
         }
 
