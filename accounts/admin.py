@@ -22,6 +22,7 @@ class UserAdmin(DjangoUserAdmin):
         "is_active",
         "is_staff",
         "date_joined",
+        "last_login",
     )
     list_filter = ("email_confirmed", "is_active", "is_staff", "is_superuser", "language")
     search_fields = ("email", "full_name")

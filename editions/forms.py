@@ -23,6 +23,7 @@ from PIL import Image, ImageOps
 
 from outbox.models import MailStatus
 
+from . import activity, selectors
 from .mail_templates import kind_label
 from .models import (
     Call,
@@ -611,3 +612,48 @@ class MailTemplateForm(forms.Form):
 
     def clean_body(self):
         return self._check("body")
+
+
+# --- The activity log ---------------------------------------------------------------------
+
+
+class ActivityFilterForm(forms.Form):
+    """The filters of an edition's activity, read from the query string. A bad value is
+    refused at its field and the list is shown without that filter."""
+
+    action = forms.ChoiceField(label=_("What"), required=False)
+    actor = forms.ChoiceField(label=_("Who"), required=False)
+    since = forms.DateField(label=_("From"), required=False, widget=DateInput)
+    until = forms.DateField(label=_("Until"), required=False, widget=DateInput)
+    project = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, *args, actors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [
+            ("", _("Anything")),
+            *((code, label) for code, label in activity.FILTERS.items()),
+        ]
+        self.fields["actor"].choices = [
+            ("", _("Anyone")),
+            (selectors.PORTAL, _("The portal")),
+            *((str(user.pk), str(user)) for user in actors),
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and until < since:
+            self.add_error("until", _("This day comes before the first one."))
+        return cleaned
+
+    def filters(self) -> dict:
+        """The valid filters, as keyword arguments of selectors.edition_activity."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {
+            "action": data.get("action") or "",
+            "actor": data.get("actor") or "",
+            "since": data.get("since"),
+            "until": data.get("until"),
+            "project_id": data.get("project"),
+        }

@@ -231,16 +231,23 @@ def queue_mail(
     language: str,
     recipient=None,
     dedupe_key: str | None = None,
+    project=None,
 ):
     """Word a mail of kind `code` for `edition` in the recipient's language, fill it from
-    `context` and put it in the outbox (sent once the transaction commits)."""
+    `context` and put it in the outbox (sent once the transaction commits). The edition's
+    activity records it, about `project` (by default the context's "project"), once: a
+    mail decided again with the same `dedupe_key` is not recorded again."""
+    from outbox.models import Mail
     from outbox.services import queue_mail as queue
+
+    from . import activity
 
     kind = _KINDS[code]
     with translation.override(language):
         values = kind.values(**context)
     subject, text, html = render(edition=edition, code=code, language=language, values=values)
-    return queue(
+    queued_before = bool(dedupe_key) and Mail.objects.filter(dedupe_key=dedupe_key).exists()
+    mail = queue(
         to=to,
         subject=subject,
         body_text=text,
@@ -251,9 +258,19 @@ def queue_mail(
         dedupe_key=dedupe_key,
         scope=f"programme:{edition.programme_id}",
     )
+    if not queued_before:
+        activity.record(
+            edition=edition,
+            action=activity.MAIL_QUEUED,
+            subject=mail,
+            label=mail.subject,
+            project=project if project is not None else context.get("project"),
+            changes={"kind": code, "to": to},
+        )
+    return mail
 
 
-def queue_mail_to_user(*, edition, code: str, user, context: dict, dedupe_key=None):
+def queue_mail_to_user(*, edition, code: str, user, context: dict, dedupe_key=None, project=None):
     return queue_mail(
         edition=edition,
         code=code,
@@ -262,4 +279,5 @@ def queue_mail_to_user(*, edition, code: str, user, context: dict, dedupe_key=No
         language=user.language,
         recipient=user,
         dedupe_key=dedupe_key,
+        project=project,
     )

@@ -3,6 +3,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -439,3 +440,63 @@ class MailTemplate(models.Model):
 
     def __str__(self):
         return f"{self.edition} · {self.kind} ({self.language})"
+
+
+class ActivityLog(models.Model):
+    """One change in an edition, kept for its staff: who made it (or the portal), when,
+    what it was about and what changed. Apps write it through editions.activity.record()
+    in the transaction of the change, and it refers to what changed generically (a
+    content type and an id, with its name at the time), so that editions stays before
+    the apps that use it. Never changed once written."""
+
+    edition = models.ForeignKey(
+        Edition, on_delete=models.CASCADE, related_name="activity", verbose_name=_("edition")
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+        help_text=_("Empty: the portal itself (a scheduled task, a deadline)."),
+    )
+    actor_name = models.CharField(
+        _("by (name at the time)"), max_length=150, blank=True, editable=False
+    )
+    action = models.CharField(_("action"), max_length=40)
+    subject_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("kind of record"),
+    )
+    subject_id = models.PositiveBigIntegerField(_("record"), null=True, blank=True)
+    subject_label = models.CharField(_("about"), max_length=255, blank=True)
+    # A plain column, not a foreign key: editions comes before the applications. It lets a
+    # project's page list everything about it without a join across apps.
+    project_id = models.PositiveBigIntegerField(_("project"), null=True, blank=True, db_index=True)
+    changes = models.JSONField(
+        _("changes"),
+        default=dict,
+        blank=True,
+        encoder=DjangoJSONEncoder,
+        help_text=_("What changed: a field's [before, after], or a value that tells the change."),
+    )
+    message = models.TextField(_("message"), blank=True)
+    created_at = models.DateTimeField(
+        _("when"), default=timezone.now, editable=False, db_index=True
+    )
+
+    class Meta:
+        verbose_name = _("activity entry")
+        verbose_name_plural = _("activity")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["edition", "-created_at"], name="activity_edition_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.action} · {self.subject_label}"

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.contrib.auth import get_user_model
 from django.db.models import (
     CharField,
     Count,
@@ -15,9 +16,10 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils import timezone
 
-from outbox.models import Mail
+from outbox.models import Mail, MailStatus
 
-from .models import Call, Edition, EditionState, Programme, Session
+from . import activity
+from .models import ActivityLog, Call, Edition, EditionState, Programme, Session
 
 PUBLIC_STATES = [EditionState.PUBLIC, EditionState.ARCHIVED]
 
@@ -211,3 +213,67 @@ def outbox_status_counts(*, user) -> dict[str, int]:
 def outbox_kinds(*, user) -> list[str]:
     """The kinds of mail a person sees, for the outbox's filter."""
     return list(mails_seen_by(user=user).order_by("kind").values_list("kind", flat=True).distinct())
+
+
+# --- The activity log ------------------------------------------------------------------
+
+PORTAL = "portal"  # the actor filter's value for what the portal did on its own
+
+
+def _activity():
+    return ActivityLog.objects.select_related("actor", "subject_type")
+
+
+def edition_activity(
+    *,
+    edition,
+    action: str = "",
+    actor: str = "",
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    project_id: int | None = None,
+):
+    """An edition's activity matching the filters, newest first. `since` and `until` are
+    days (both included) in the edition's time zone; `actor` is a person's id or PORTAL;
+    `action` is an action's code, or activity.MAIL_SENT / MAIL_FAILED for the mails the
+    outbox sent or failed to send."""
+    entries = _activity().filter(edition=edition)
+    if action in (activity.MAIL_SENT, activity.MAIL_FAILED):
+        status = MailStatus.SENT if action == activity.MAIL_SENT else MailStatus.FAILED
+        entries = entries.filter(
+            action=activity.MAIL_QUEUED,
+            subject_id__in=Mail.objects.filter(status=status).values("pk"),
+        )
+    elif action:
+        entries = entries.filter(action=action)
+    if actor == PORTAL:
+        entries = entries.filter(actor__isnull=True, actor_name="")
+    elif actor:
+        entries = entries.filter(actor_id=actor)
+    if project_id is not None:
+        entries = entries.filter(project_id=project_id)
+    tz = edition.tz
+    if since:
+        entries = entries.filter(created_at__gte=dt.datetime.combine(since, dt.time.min, tzinfo=tz))
+    if until:
+        entries = entries.filter(
+            created_at__lt=dt.datetime.combine(until + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+        )
+    return entries.order_by("-created_at", "-pk")
+
+
+def activity_actors(*, edition) -> list:
+    """The people who appear in an edition's activity, for its filter: one query."""
+    return list(
+        get_user_model()
+        .objects.filter(
+            pk__in=ActivityLog.objects.filter(edition=edition, actor__isnull=False).values("actor")
+        )
+        .order_by("full_name", "email")
+    )
+
+
+def project_activity(*, project_id: int, limit: int | None = None):
+    """Everything recorded about a project, newest first."""
+    entries = _activity().filter(project_id=project_id).order_by("-created_at", "-pk")
+    return entries[:limit] if limit else entries

@@ -75,6 +75,11 @@ urlpatterns = [
         views.MailTemplateEditView.as_view(),
         name="staff_mail_template",
     ),
+    path(
+        "staff/editions/<int:pk>/activity/",
+        views.EditionActivityView.as_view(),
+        name="staff_activity",
+    ),
     path("staff/outbox/", views.StaffOutboxView.as_view(), name="staff_outbox"),
     path("staff/outbox/<int:pk>/", views.StaffMailDetailView.as_view(), name="staff_mail"),
     path("staff/outbox/<int:pk>/retry/", views.MailRetryView.as_view(), name="staff_mail_retry"),

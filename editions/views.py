@@ -24,9 +24,10 @@ from django.views.generic import (
 from outbox import services as outbox_services
 from outbox.models import MailStatus
 
-from . import mail_templates, selectors, services
+from . import activity, mail_templates, selectors, services
 from .files import serve_file
 from .forms import (
+    ActivityFilterForm,
     CallForm,
     EditionForm,
     EditionStateForm,
@@ -629,5 +630,35 @@ class MailTemplateEditView(ManagedEditionMixin, FormView):
             custom=self.custom,
             placeholders=placeholders,
             preview=self.preview,
+            **kwargs,
+        )
+
+
+# --- The activity log -------------------------------------------------------------------------
+
+ACTIVITY_PAGE_SIZE = 50
+
+
+class EditionActivityView(ManagedEditionMixin, TemplateView):
+    """Everything recorded about an edition, newest first, with filters: who did what,
+    when (in the edition's time zone) and what changed; the mails with their current
+    status in the outbox. The edition's staff only."""
+
+    template_name = "editions/staff/activity.html"
+
+    def get_context_data(self, **kwargs):
+        edition = self.edition
+        form = ActivityFilterForm(
+            self.request.GET, actors=selectors.activity_actors(edition=edition)
+        )
+        filters = form.filters()
+        entries = selectors.edition_activity(edition=edition, **filters)
+        page = Paginator(entries, ACTIVITY_PAGE_SIZE).get_page(self.request.GET.get("page"))
+        return super().get_context_data(
+            form=form,
+            lines=activity.lines(page, edition.tz),
+            page_obj=page,
+            paginator=page.paginator,
+            project_id=filters["project_id"],
             **kwargs,
         )

@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from ortools.graph.python import min_cost_flow
 
+from editions import activity
 from submissions.models import Project
 
 from . import permissions
@@ -483,6 +484,19 @@ def propose_assignment(*, round_: Round, by, k: int | None = None) -> dict:
     proposal = fixed | new
     loads = Counter(juror for juror, _project in proposal)
     levels = Counter(state.interest.get(pair) for pair in proposal)
+    activity.record(
+        edition=round_.edition_id,
+        action="jury.proposed",
+        by=by,
+        subject=round_,
+        label=round_.name,
+        changes={
+            "created": len(new),
+            "removed": removed,
+            "kept": len(state.existing) - removed,
+            "reviews_per_project": None if round_.every_juror_reviews_all else k,
+        },
+    )
     return {
         "created": len(new),
         "kept": len(state.existing) - removed,

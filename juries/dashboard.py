@@ -30,6 +30,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_countries import countries
 
 from editions.models import Edition
@@ -174,7 +175,8 @@ def by_country(edition) -> list[Bar]:
         rows = rows[: TOP_COUNTRIES - 1]
         rows.append(
             (
-                _("%(count)s other countries") % {"count": len(rest)},
+                ngettext("%(count)s other country", "%(count)s other countries", len(rest))
+                % {"count": len(rest)},
                 sum(row[1] for row in rest),
                 "others",
             )

@@ -1052,3 +1052,116 @@ class ResultNotice(models.Model):
             and self.is_sent
             and self.answer in (Answer.NONE, Answer.LAPSED)
         )
+
+
+class ExportKind(models.TextChoices):
+    APPLICATIONS = "applications", _("Applications")
+    REVIEWS = "reviews", _("Reviews and scores")
+    RANKING = "ranking", _("Ranking")
+    SELECTION = "selection", _("Selection")
+
+
+# The exports of one round of the jury; the others are of the whole edition.
+ROUND_EXPORTS = (ExportKind.REVIEWS, ExportKind.RANKING)
+
+
+class ExportFormat(models.TextChoices):
+    CSV = "csv", "CSV"
+    XLSX = "xlsx", "XLSX"
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to be built")
+    BUILDING = "building", _("Being built")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+def export_path(instance, filename):
+    return f"exports/{random_file_name(filename)}"
+
+
+class Export(models.Model):
+    """One build of a staff export of an edition — its applications, a round's reviews
+    and scores or its ranking, or the selection — as a CSV or XLSX file, stored privately
+    and downloaded by staff of the programme. Each build is kept as its own row; a failed
+    one leaves the previous builds as they were."""
+
+    edition = models.ForeignKey(
+        "editions.Edition",
+        on_delete=models.CASCADE,
+        related_name="exports",
+        verbose_name=_("edition"),
+    )
+    round = models.ForeignKey(
+        Round,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="exports",
+        verbose_name=_("round"),
+        help_text=_("The round of a ranking or of its reviews; empty for the others."),
+    )
+    kind = models.CharField(_("export"), max_length=16, choices=ExportKind)
+    format = models.CharField(_("format"), max_length=8, choices=ExportFormat)
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text=_("The language of the headings and labels."),
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=ExportStatus, default=ExportStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(
+        _("progress (%)"), default=0, validators=[MaxValueValidator(100)]
+    )
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+    file = models.FileField(_("file"), upload_to=export_path, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        ordering = ["edition", "-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=ExportKind.values), name="export_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(format__in=ExportFormat.values), name="export_format_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ExportStatus.values), name="export_status_valid"
+            ),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="export_progress_max"),
+            models.CheckConstraint(
+                condition=Q(kind__in=ROUND_EXPORTS, round__isnull=False)
+                | (~Q(kind__in=ROUND_EXPORTS) & Q(round__isnull=True)),
+                name="export_round_when_needed",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["edition", "kind", "format", "status"], name="export_scope_idx")
+        ]
+
+    def __str__(self):
+        what = self.get_kind_display()
+        if self.round_id:
+            what = f"{what} · {self.round}"
+        return f"{self.edition} · {what} ({self.get_format_display()})"
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == ExportStatus.READY

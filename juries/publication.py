@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from editions import activity
 from editions.models import Edition, EditionState, Session
 from submissions.models import (
     Cut,
@@ -107,6 +108,7 @@ def schedule_publication(*, session: Session, by, at: dt.datetime | None = None)
     publication = SessionPublication.objects.select_for_update().filter(session=session).first()
     _refuse_if_published(publication, session)
     now = timezone.now()
+    was = publication.publish_at if publication is not None else None
     if publication is None:
         publication = SessionPublication(session=session)
     publication.publish_at = now if at is None or at <= now else at
@@ -114,11 +116,24 @@ def schedule_publication(*, session: Session, by, at: dt.datetime | None = None)
     publication.full_clean(exclude=["session"], validate_unique=False)
     publication.save()
     if publication.publish_at <= now:
-        _publish(publication, now)
-    elif publication.publish_at - now <= _eta_horizon():
-        moment = publication.publish_at
-        transaction.on_commit(lambda: _queue_publication_task(moment))
+        _publish(publication, now, by=by)
+    else:
+        if publication.publish_at - now <= _eta_horizon():
+            moment = publication.publish_at
+            transaction.on_commit(lambda: _queue_publication_task(moment))
+        _record_publication(session, "publication.scheduled", by, [was, publication.publish_at])
     return publication
+
+
+def _record_publication(session: Session, action: str, by, publish_at: list):
+    activity.record(
+        edition=session.edition_id,
+        action=action,
+        by=by,
+        subject=session,
+        label=session.display_name,
+        changes={"publish_at": publish_at},
+    )
 
 
 @transaction.atomic
@@ -133,6 +148,7 @@ def cancel_publication(*, session: Session, by) -> None:
         )
     _refuse_if_published(publication, session)
     publication.delete()
+    _record_publication(session, "publication.cancelled", by, [publication.publish_at, None])
 
 
 @transaction.atomic
@@ -153,12 +169,15 @@ def withdraw_publication(*, session: Session, by) -> None:
     Dossier.objects.filter(
         Q(session=session) | Q(edition=session.edition, session__isnull=True), is_public=True
     ).update(is_public=False)
+    _record_publication(session, "publication.withdrawn", by, [publication.published_at, None])
 
 
-def _publish(publication: SessionPublication, moment: dt.datetime):
-    """The one door to a published selection."""
+def _publish(publication: SessionPublication, moment: dt.datetime, by=None):
+    """The one door to a published selection. At its moment, the portal publishes it
+    (`by` empty); now, the person who asked."""
     publication.published_at = moment
     publication.save(update_fields=["published_at"])
+    _record_publication(publication.session, "publication.published", by, [None, moment])
 
 
 @transaction.atomic

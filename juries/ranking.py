@@ -32,11 +32,11 @@ from dataclasses import dataclass, field
 import numpy as np
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import Lower
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from editions.models import Session
 from submissions.models import Genre, Project, ProjectCompany, ProjectStatus
+from submissions.views.staff import local_time, number
 
 from .models import (
     BLOCKING_CONFLICTS,
@@ -497,11 +497,14 @@ def propose_placement(
 # --- CSV exports ------------------------------------------------------------------------
 # Generators of lines (lists of cells), the header first, for a view to stream. They read
 # their labels when iterated: iterate inside translation.override(language). Cells are
-# plain values; the writer escapes text a spreadsheet would take for a formula.
+# plain values (scores and moments read as text and carry their number or datetime for a
+# spreadsheet: see submissions.views.staff.Number); the writer escapes text a spreadsheet
+# would take for a formula. exports.py writes the same lines to CSV and XLSX files.
 
 
-def _number(value, places: int = 2) -> str:
-    return "" if value is None else f"{value:.{places}f}"
+def _number(value, places: int = 2):
+    """The text of a CSV ("7.50") carrying the number for a spreadsheet; "" for none."""
+    return number(value, places)
 
 
 def ranking_csv_rows(rows: Iterable[Row]) -> Iterator[list]:
@@ -610,7 +613,5 @@ def reviews_csv_rows(round_: Round) -> Iterator[list]:
             review["session_preference__name"] or review["session_preference__city"] or "",
             review["note"],
             review["producer_feedback"],
-            timezone.localtime(review["submitted_at"], tz).strftime("%Y-%m-%d %H:%M")
-            if review["submitted_at"]
-            else "",
+            local_time(review["submitted_at"], tz),
         ]

@@ -21,7 +21,7 @@ from django.db.models import Case, Count, F, IntegerField, Q, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from editions import mail_templates
+from editions import activity, mail_templates
 from submissions.models import DECIDED_STATUSES, Project, ProjectStatus
 from submissions.services import release_result, set_project_status
 
@@ -181,10 +181,24 @@ def send_notice(*, notice_id: int, by=None, moment=None) -> bool:
             user=owner,
             context={"notice": notice},
             dedupe_key=f"result:{notice.pk}",
+            project=project,
         )
         notice.sent_at = moment
         notice.sent_by = by
         notice.save(update_fields=["mail", "sent_at", "sent_by", "confirm_by"])
+        activity.record(
+            edition=notice.edition,
+            action="result.sent",
+            by=by,
+            subject=notice,
+            label=project.display_title,
+            project=project,
+            changes={
+                "outcome": notice.outcome,
+                **({"session": notice.session.display_name} if notice.session else {}),
+                **({"confirm_by": notice.confirm_by} if notice.confirm_by else {}),
+            },
+        )
     return True
 
 
@@ -281,6 +295,16 @@ def answer_place(*, notice: ResultNotice, by, answer: str, note: str = "", momen
             message=_("Declined the place in the %(session)s session.")
             % {"session": placement.session.display_name},
         )
+    activity.record(
+        edition=notice.edition_id,
+        action=f"selection.{answer}",
+        by=by,
+        subject=notice,
+        label=notice.project.display_title,
+        project=notice.project_id,
+        changes={"answer": answer, "session": placement.session.display_name},
+        message=notice.answer_note,
+    )
     return notice
 
 
@@ -351,6 +375,16 @@ def give_up_place(*, notice: ResultNotice, by) -> ResultNotice:
         user=project.owner,
         context={"notice": notice},
         dedupe_key=f"place-lapsed:{notice.pk}",
+        project=project,
+    )
+    activity.record(
+        edition=notice.edition_id,
+        action="selection.lapsed",
+        by=by,
+        subject=notice,
+        label=project.display_title,
+        project=project,
+        changes={"answer": notice.answer, "session": getattr(notice.session, "display_name", None)},
     )
     return notice
 
@@ -462,6 +496,7 @@ def offer_place(*, session, by, moment=None) -> ResultNotice:
         user=project.owner,
         context={"notice": notice},
         dedupe_key=f"place-offered:{notice.pk}:{session.pk}",
+        project=project,
     )
     if notice.sent_at is None:
         # The offer tells the result: the waiting-list draft is not sent any more.
@@ -469,6 +504,19 @@ def offer_place(*, session, by, moment=None) -> ResultNotice:
         notice.sent_by = by
     notice.save()
     _renumber_waitlist(selection, session)
+    activity.record(
+        edition=edition,
+        action="selection.promoted",
+        by=by,
+        subject=notice,
+        label=project.display_title,
+        project=project,
+        changes={
+            "outcome": notice.outcome,
+            "session": session.display_name,
+            "confirm_by": notice.confirm_by,
+        },
+    )
     return notice
 
 
@@ -604,7 +652,7 @@ def free_place_of_withdrawn(*, project, by=None) -> None:
         position__gt=placement.position,
     ).update(position=F("position") - 1)
     placement.delete()
-    Decision.objects.create(
+    decision = Decision.objects.create(
         selection=selection,
         action=DecisionAction.WITHDRAWN,
         project_id=placement.project_id,
@@ -616,6 +664,18 @@ def free_place_of_withdrawn(*, project, by=None) -> None:
     ResultNotice.objects.filter(
         project=project, outcome=ResultOutcome.SELECTED, answer__in=[Answer.NONE, Answer.LAPSED]
     ).update(answer=Answer.DECLINED, answered_at=timezone.now())
+    activity.record(
+        edition=selection.edition_id,
+        action="selection.withdrawn",
+        by=by,
+        subject=decision,
+        label=project.display_title,
+        project=project,
+        changes={
+            "session": [placement.session.display_name, None],
+            "kind": [placement.kind, None],
+        },
+    )
 
 
 def on_status_changed(sender, *, project, old, new, by=None, **kwargs):

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from editions import mail_templates
+from editions import activity, mail_templates
 from outbox.models import Mail
 from submissions.models import Project, ProjectStatus
 from submissions.services import set_project_status
@@ -429,6 +429,7 @@ def publish_assignments(*, round_: Round, by) -> Round:
     round_ = Round.objects.select_for_update().get(pk=round_.pk)
     if not round_.assignments.exists():
         raise ValidationError(_("There is no assignment to show yet."), code="no_assignments")
+    first_time = round_.assignments_published_at is None
     if round_.assignments_published_at is None:
         round_.assignments_published_at = timezone.now()
         round_.save(update_fields=["assignments_published_at"])
@@ -437,7 +438,47 @@ def publish_assignments(*, round_: Round, by) -> Round:
     )
     for project in submitted:
         set_project_status(project=project, status=ProjectStatus.UNDER_REVIEW, by=by)
+    if first_time:
+        _record_published(round_, by)
     return round_
+
+
+def _record_published(round_: Round, by):
+    """One entry for the round, with its counts, and one for each project with its jurors: a
+    fixed number of queries whatever the size of the round."""
+    jurors: dict[int, list[str]] = {}
+    for project_id, name, email in round_.assignments.order_by(
+        "member__user__full_name", "member__user__email"
+    ).values_list("project_id", "member__user__full_name", "member__user__email"):
+        jurors.setdefault(project_id, []).append(name or email)
+    projects = Project.objects.only("original_title", "english_title").in_bulk(list(jurors))
+    activity.record_many(
+        [
+            activity.entry(
+                edition=round_.edition_id,
+                action="jury.published",
+                by=by,
+                subject=round_,
+                label=round_.name,
+                changes={
+                    "assignments": sum(len(names) for names in jurors.values()),
+                    "projects": len(jurors),
+                },
+            ),
+            *(
+                activity.entry(
+                    edition=round_.edition_id,
+                    action="jury.published",
+                    by=by,
+                    subject=round_,
+                    label=projects[project_id].display_title,
+                    project=project_id,
+                    changes={"round": round_.name, "jurors": ", ".join(names)},
+                )
+                for project_id, names in jurors.items()
+            ),
+        ]
+    )
 
 
 # --- Conflicts --------------------------------------------------------------------------
@@ -659,12 +700,22 @@ def assign(*, round_: Round, member: JuryMember, project: Project, by) -> Assign
                 )
             }
         )
-    assignment, _created = Assignment.objects.get_or_create(
+    assignment, created = Assignment.objects.get_or_create(
         round=round_,
         member=member,
         project=project,
         defaults={"source": AssignmentSource.MANUAL, "created_by": by},
     )
+    if created:
+        activity.record(
+            edition=round_.edition_id,
+            action="jury.assigned",
+            by=by,
+            subject=assignment,
+            label=project.display_title,
+            project=project,
+            changes={"member": [None, str(member.user)], "round": round_.name},
+        )
     return assignment
 
 
@@ -674,6 +725,15 @@ def unassign(*, assignment: Assignment, by):
         raise ValidationError(
             _("This review has started; it cannot be unassigned."), code="has_review"
         )
+    activity.record(
+        edition=assignment.round.edition_id,
+        action="jury.unassigned",
+        by=by,
+        subject=assignment,
+        label=assignment.project.display_title,
+        project=assignment.project_id,
+        changes={"member": [str(assignment.member.user), None], "round": assignment.round.name},
+    )
     assignment.delete()
 
 
@@ -984,6 +1044,7 @@ def place_project(
     _check_place(selection, project=project, session=session, kind=kind, exclude_project=project)
     placement = Placement.objects.filter(selection=selection, project=project).first()
     action = DecisionAction.MOVED if placement is not None else DecisionAction.PLACED
+    was = _placement_state(placement)
     if placement is not None:
         _close_gap(placement)
     siblings = Placement.objects.filter(selection=selection, session=session, kind=kind).exclude(
@@ -1000,7 +1061,7 @@ def place_project(
     placement.reason = reason.strip()
     placement.decided_by = by
     placement.save()
-    Decision.objects.create(
+    decision = Decision.objects.create(
         selection=selection,
         action=action,
         project=project,
@@ -1011,7 +1072,32 @@ def place_project(
         by=by,
     )
     _bump(selection)
+    activity.record(
+        edition=edition,
+        action=f"selection.{action}",
+        by=by,
+        subject=decision,
+        label=project.display_title,
+        project=project,
+        changes=_placement_changes(was, _placement_state(placement)),
+        message=reason.strip(),
+    )
     return placement
+
+
+def _placement_state(placement: Placement | None) -> tuple:
+    """(session, kind, position from 1) of a placement, as the activity records them."""
+    if placement is None:
+        return (None, None, None)
+    return (placement.session.display_name, placement.kind, placement.position + 1)
+
+
+def _placement_changes(was: tuple, now: tuple) -> dict:
+    return {
+        name: [before, after]
+        for name, before, after in zip(("session", "kind", "position"), was, now, strict=True)
+        if before != after
+    }
 
 
 def _close_gap(placement: Placement):
@@ -1031,7 +1117,7 @@ def remove_placement(*, edition, project: Project, by, reason: str = "", version
         return
     _close_gap(placement)
     placement.delete()
-    Decision.objects.create(
+    decision = Decision.objects.create(
         selection=selection,
         action=DecisionAction.REMOVED,
         project=project,
@@ -1041,6 +1127,16 @@ def remove_placement(*, edition, project: Project, by, reason: str = "", version
         by=by,
     )
     _bump(selection)
+    activity.record(
+        edition=edition,
+        action="selection.removed",
+        by=by,
+        subject=decision,
+        label=project.display_title,
+        project=project,
+        changes=_placement_changes(_placement_state(placement), (None, None, None)),
+        message=reason.strip(),
+    )
 
 
 @transaction.atomic
@@ -1067,6 +1163,10 @@ def apply_proposal(*, edition, proposal, by, version=None, reason: str = "") -> 
                 % {"session": session.display_name, "places": session.places},
                 code="session_full",
             )
+    before = {
+        placement.project_id: placement
+        for placement in selection.placements.select_related("session", "project")
+    }
     selection.placements.all().delete()
     positions: dict[tuple, int] = {}
     rows = []
@@ -1084,11 +1184,62 @@ def apply_proposal(*, edition, proposal, by, version=None, reason: str = "") -> 
             )
         )
     Placement.objects.bulk_create(rows)
-    Decision.objects.create(
+    decision = Decision.objects.create(
         selection=selection, action=DecisionAction.PROPOSED, reason=reason.strip(), by=by
     )
     _bump(selection)
+    _record_proposal(edition, decision, before, rows, by)
     return len(rows)
+
+
+def _record_proposal(edition, decision: Decision, before: dict, rows: list, by):
+    """One entry for the proposal, and one for each project it placed, moved or took out
+    of the selection, written in one query."""
+    entries = [
+        activity.entry(
+            edition=edition,
+            action="selection.proposed",
+            by=by,
+            subject=decision,
+            label=str(edition),
+            changes={
+                "placements": len(rows),
+                "selected": sum(row.kind == PlacementKind.SELECTED for row in rows),
+                "waitlisted": sum(row.kind == PlacementKind.WAITLIST for row in rows),
+            },
+            message=decision.reason,
+        )
+    ]
+    for row in rows:
+        was = _placement_state(before.pop(row.project_id, None))
+        now = _placement_state(row)
+        if was != now:
+            entries.append(
+                activity.entry(
+                    edition=edition,
+                    action="selection.placed" if was[0] is None else "selection.moved",
+                    by=by,
+                    subject=decision,
+                    label=row.project.display_title,
+                    project=row.project_id,
+                    changes=_placement_changes(was, now),
+                    message=decision.reason,
+                )
+            )
+    for placement in before.values():
+        entries.append(
+            activity.entry(
+                edition=edition,
+                action="selection.removed",
+                by=by,
+                subject=decision,
+                label=placement.project.display_title,
+                project=placement.project_id,
+                changes=_placement_changes(_placement_state(placement), (None, None, None)),
+                message=decision.reason,
+            )
+        )
+    activity.record_many(entries)
 
 
 @transaction.atomic
@@ -1124,10 +1275,23 @@ def lock_selection(*, edition, by, version=None, reason: str = "") -> Selection:
     selection.locked_at = timezone.now()
     selection.locked_by = by
     selection.save(update_fields=["locked_at", "locked_by"])
-    Decision.objects.create(
+    decision = Decision.objects.create(
         selection=selection, action=DecisionAction.LOCKED, reason=reason.strip(), by=by
     )
     _bump(selection)
+    activity.record(
+        edition=edition,
+        action="selection.locked",
+        by=by,
+        subject=decision,
+        label=str(edition),
+        changes={
+            "selected": sum(p.kind == PlacementKind.SELECTED for p in placements),
+            "waitlisted": sum(p.kind == PlacementKind.WAITLIST for p in placements),
+            "not_selected": len(others),
+        },
+        message=reason.strip(),
+    )
     # Every applicant's result is drafted now, for staff to read and send.
     from .results import draft_results
 

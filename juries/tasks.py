@@ -72,3 +72,16 @@ def task_mark_lapsed_places() -> int:
     from . import results
 
     return results.mark_lapsed()
+
+
+@shared_task(ignore_result=True, acks_late=True, time_limit=900, soft_time_limit=840)
+def task_build_export(*, export_id: int) -> str:
+    """Build a staff export. Safe to run twice: only the worker that claims the queued row
+    builds it (see exports.build_export)."""
+    from . import exports
+    from .models import Export
+
+    if not Export.objects.filter(pk=export_id).exists():
+        logger.info("Export %s is gone; nothing to build", export_id)
+        return "missing"
+    return exports.build_export(export_id=export_id)

@@ -12,7 +12,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from editions import mail_templates
+from editions import activity, mail_templates
 from editions.models import Call
 
 from . import eligibility, mails, signals
@@ -194,6 +194,19 @@ def set_project_status(
         to_status=status,
         visible=visible,
     )
+    changes = {"status": [old, status]}
+    if session is not None:
+        changes["session"] = session.display_name
+    activity.record(
+        edition=project.call.edition_id,
+        action="project.status",
+        by=by,
+        subject=project,
+        label=project.display_title,
+        project=project,
+        changes=changes,
+        message=message,
+    )
     signals.status_changed.send(sender=Project, project=project, old=old, new=status, by=by)
     return project
 
@@ -339,6 +352,7 @@ def screen_project(*, project: Project, by, decision: str, reason: str = "") -> 
             code="reason_required",
         )
     project = Project.objects.select_for_update().get(pk=project.pk)
+    was = project.screening
     project.screening = decision
     project.screening_reason = reason.strip()
     project.screened_by = by
@@ -352,6 +366,16 @@ def screen_project(*, project: Project, by, decision: str, reason: str = "") -> 
         by=by,
         message=f"{Screening(decision).label}. {reason}".strip(),
         visible=False,
+    )
+    activity.record(
+        edition=project.call.edition_id,
+        action="project.screening",
+        by=by,
+        subject=project,
+        label=project.display_title,
+        project=project,
+        changes={"screening": [was, decision]},
+        message=project.screening_reason,
     )
     return project
 

@@ -196,7 +196,7 @@ def test_staff_see_the_dashboard_drawn(staff_client, edition, known):
     assert page.count('<svg class="chart') >= 6
     assert "<title>Applications by country</title>" in page
     assert "Bolivia" in page
-    assert "USD 110,000 still missing, over 2 applications" in page
+    assert "USD 110,000 still missing, across 2 applications" in page
     assert "style=" not in page.split("<main", 1)[-1]  # the CSP allows no inline style
 
 

@@ -4,7 +4,7 @@ selection)."""
 
 from django.urls import include, path
 
-from . import dashboard, dossiers, juror, publication, results, staff
+from . import dashboard, dossiers, exports, juror, publication, results, staff
 
 app_name = "juries"
 
@@ -14,5 +14,6 @@ urlpatterns = [
     path("", include(publication.urlpatterns)),
     path("", include(dossiers.urlpatterns)),
     path("", include(results.urlpatterns)),
+    path("", include(exports.urlpatterns)),
     path("", include(dashboard.urlpatterns)),
 ]

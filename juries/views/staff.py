@@ -2,8 +2,6 @@
 their phases, conflicts, the assignment, and the progress of the reviews. Festival staff
 only (others get 403); anything of a programme the person does not run answers 404."""
 
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -19,7 +17,7 @@ from django.views.generic import FormView, TemplateView
 
 from editions.mixins import EditionTimeZoneMixin, StaffAreaMixin
 from editions.models import Edition
-from submissions.views.staff import add_service_error, csv_cell
+from submissions.views.staff import add_service_error, csv_lines
 
 from .. import ranking, selectors, services
 from ..forms.staff import (
@@ -609,25 +607,15 @@ class ConflictDismissView(ConflictConfirmView):
 RANKING_PAGE_SIZE = 250
 
 
-class _Echo:
-    """A file-like object csv.writer writes to, giving each line back."""
-
-    def write(self, value):
-        return value
-
-
 def stream_csv(lines, *, filename: str) -> StreamingHttpResponse:
     """Lines (lists of cells) streamed as CSV in UTF-8 with a byte-order mark, each cell a
-    spreadsheet would take for a formula neutralised. Labels are read in the language of
-    the request, as the lines are produced."""
+    spreadsheet would take for a formula neutralised (as in the exports' CSV files).
+    Labels are read in the language of the request, as the lines are produced."""
     language = translation.get_language()
 
     def rows():
-        writer = csv.writer(_Echo())
         with translation.override(language):
-            for number, line in enumerate(lines):
-                text = writer.writerow([csv_cell(cell) for cell in line])
-                yield ("\ufeff" + text) if number == 0 else text
+            yield from csv_lines(lines)
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -155,20 +155,66 @@ class _Echo:
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
+# The lines of an export hold plain values: text, whole numbers, and these two, which read
+# as the text a CSV shows and carry the value a spreadsheet keeps (a number, a date).
+
+
+class Number(str):
+    """A number with a fixed number of decimals: "7.50" as text, `value` the number."""
+
+    def __new__(cls, value, places: int = 2):
+        cell = super().__new__(cls, f"{value:.{places}f}")
+        cell.value, cell.places = value, places
+        return cell
+
+
+class LocalTime(str):
+    """A moment in a time zone: "2026-01-02 13:00" as text, `value` the local (naive)
+    datetime."""
+
+    def __new__(cls, moment, tz):
+        local = timezone.localtime(moment, tz).replace(tzinfo=None)
+        cell = super().__new__(cls, local.strftime("%Y-%m-%d %H:%M"))
+        cell.value = local
+        return cell
+
+
+def number(value, places: int = 2):
+    """A Number, or "" for no value."""
+    return "" if value is None else Number(value, places)
+
+
+def local_time(moment, tz):
+    """A LocalTime, or "" for no moment."""
+    return "" if moment is None else LocalTime(moment, tz)
+
 
 def csv_cell(value) -> str:
     """A cell as text. One a spreadsheet would take for a formula gets a leading apostrophe
-    (a film titled "=HYPERLINK(…)" must stay a title)."""
+    (a film titled "=HYPERLINK(…)" must stay a title); a number never does, negative or
+    not."""
     if value is None:
         return ""
     text = str(value)
+    if isinstance(value, Number | int | float | Decimal):
+        return text
     if text.startswith(FORMULA_STARTS):
         return "'" + text
     return text
 
 
+def csv_lines(lines):
+    """Lines (lists of cells) as CSV text, the first with a byte-order mark (so that
+    spreadsheet programs read accents right), every cell through csv_cell. The staff's
+    CSV pages stream it, and the exports' CSV files are written with it."""
+    writer = csv.writer(_Echo())
+    for index, line in enumerate(lines):
+        text = writer.writerow([csv_cell(cell) for cell in line])
+        yield ("\ufeff" + text) if index == 0 else text
+
+
 def _amount(value):
-    return "" if value is None else f"{value:.2f}"
+    return number(value, 2)
 
 
 def _share(value: Decimal) -> str:
@@ -226,11 +272,7 @@ def export_line(row, *, tz, labels: ExportLabels) -> list:
     project = row["project"]
     producing = row["producing_company"]
     cut = row["cut"]
-    submitted = (
-        timezone.localtime(project.submitted_at, tz).strftime("%Y-%m-%d %H:%M")
-        if project.submitted_at
-        else ""
-    )
+    submitted = local_time(project.submitted_at, tz)
     return [
         project.pk,
         project.original_title,
@@ -286,19 +328,24 @@ class StaffExportView(StaffEditionMixin, View):
         return response
 
     def lines(self, projects, *, state, language):
-        writer = csv.writer(_Echo())
-        tz = self.edition.tz
         with translation.override(language):
-            labels = ExportLabels()
-            calls = selectors.CallCache()
-            header = export_header(zone=self.edition.time_zone)
-            yield "\ufeff" + writer.writerow(header)
-            for project in projects.iterator(chunk_size=EXPORT_CHUNK_SIZE):
-                row = application_row(project, calls=calls)
-                if state and row["state"] != state:
-                    continue
-                line = export_line(row, tz=tz, labels=labels)
-                yield writer.writerow([csv_cell(cell) for cell in line])
+            yield from csv_lines(application_lines(self.edition, projects, state=state))
+
+
+def application_lines(edition, projects, *, state=""):
+    """The lines of the applications' export, the header first: a line per project of
+    `projects` (read with selectors.with_eligibility_data) whose eligibility is `state`
+    (any when empty). Labels are read as the lines are produced: iterate inside
+    translation.override(language)."""
+    tz = edition.tz
+    labels = ExportLabels()
+    calls = selectors.CallCache()
+    yield export_header(zone=edition.time_zone)
+    for project in projects.iterator(chunk_size=EXPORT_CHUNK_SIZE):
+        row = application_row(project, calls=calls)
+        if state and row["state"] != state:
+            continue
+        yield export_line(row, tz=tz, labels=labels)
 
 
 # --- A project --------------------------------------------------------------------------
@@ -341,8 +388,23 @@ class StaffProjectPageMixin(StaffProjectMixin):
 
 
 class StaffProjectView(StaffProjectPageMixin, TemplateView):
+    # The project's latest activity shown on its page; the edition's activity has it all.
+    activity_shown = 30
+
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**self.page_context(), **kwargs)
+        from editions import activity
+        from editions import selectors as edition_selectors
+
+        entries = edition_selectors.project_activity(
+            project_id=self.project.pk, limit=self.activity_shown + 1
+        )
+        lines = activity.lines(entries, self.edition.tz)
+        return super().get_context_data(
+            **self.page_context(),
+            activity_lines=lines[: self.activity_shown],
+            activity_more=len(lines) > self.activity_shown,
+            **kwargs,
+        )
 
 
 class StaffActionView(StaffProjectPageMixin, FormView):
