@@ -43,6 +43,7 @@ from submissions.models import (
     ProjectCompany,
     ProjectStatus,
 )
+from submissions.selectors import producer_company
 
 from .models import Placement, PlacementKind, Round
 from .selectors import review_counts
@@ -120,11 +121,7 @@ def pairs(choices, applicants: dict, selected: dict) -> list[Pair]:
 
 
 def _producer_country():
-    return Subquery(
-        ProjectCompany.objects.filter(project=OuterRef("pk"), role=CompanyRole.PRODUCER)
-        .order_by("position", "pk")
-        .values("country")[:1]
-    )
+    return Subquery(producer_company().values("country")[:1])
 
 
 def applications(edition):

@@ -308,24 +308,26 @@ def answer_place(*, notice: ResultNotice, by, answer: str, note: str = "", momen
     return notice
 
 
-def _free_place(selection, placement, *, action, by, reason=""):
+def _free_place(selection, placement, *, action, by, reason="") -> Decision:
+    """The placement leaves the selection (those after it move up), logged."""
     Placement.objects.filter(
         selection=selection,
         session=placement.session_id,
-        kind=PlacementKind.SELECTED,
+        kind=placement.kind,
         position__gt=placement.position,
     ).update(position=F("position") - 1)
     placement.delete()
-    Decision.objects.create(
+    decision = Decision.objects.create(
         selection=selection,
         action=action,
         project_id=placement.project_id,
         session_id=placement.session_id,
-        kind=PlacementKind.SELECTED,
+        kind=placement.kind,
         reason=reason,
         by=by,
     )
     Selection.objects.filter(pk=selection.pk).update(version=F("version") + 1)
+    return decision
 
 
 def mark_lapsed(*, moment=None) -> int:
@@ -645,22 +647,7 @@ def free_place_of_withdrawn(*, project, by=None) -> None:
     if placement is None:
         return
     selection = Selection.objects.select_for_update().get(pk=placement.selection_id)
-    Placement.objects.filter(
-        selection=selection,
-        session=placement.session_id,
-        kind=placement.kind,
-        position__gt=placement.position,
-    ).update(position=F("position") - 1)
-    placement.delete()
-    decision = Decision.objects.create(
-        selection=selection,
-        action=DecisionAction.WITHDRAWN,
-        project_id=placement.project_id,
-        session_id=placement.session_id,
-        kind=placement.kind,
-        by=by,
-    )
-    Selection.objects.filter(pk=selection.pk).update(version=F("version") + 1)
+    decision = _free_place(selection, placement, action=DecisionAction.WITHDRAWN, by=by)
     ResultNotice.objects.filter(
         project=project, outcome=ResultOutcome.SELECTED, answer__in=[Answer.NONE, Answer.LAPSED]
     ).update(answer=Answer.DECLINED, answered_at=timezone.now())

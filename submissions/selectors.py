@@ -107,7 +107,9 @@ def eligibility_state(items) -> str:
     return INCOMPLETE
 
 
-def _producer_company():
+def producer_company():
+    """The application's producing company: its first with the producer role (an
+    OuterRef subquery on the project)."""
     return ProjectCompany.objects.filter(
         project=OuterRef("pk"), role=CompanyRole.PRODUCER
     ).order_by("position", "pk")
@@ -161,7 +163,7 @@ def staff_applications(
         projects = projects.filter(pk__in=_search_in_python(projects, terms))
     projects = projects.annotate(
         title_key=Lower(Coalesce(NullIf("original_title", Value("")), "english_title")),
-        producer_country=Subquery(_producer_company().values("country")[:1]),
+        producer_country=Subquery(producer_company().values("country")[:1]),
         missing_amount=F("total_budget") - Coalesce("secured_amount", Value(Decimal("0"))),
     )
     if sort.lstrip("-") not in STAFF_SORTS:
