@@ -24,7 +24,7 @@ from PIL import Image, ImageOps
 from outbox.models import MailStatus
 
 from . import activity, selectors
-from .mail_templates import kind_label
+from .mail_templates import check_text, kind_label
 from .models import (
     Call,
     Edition,
@@ -599,9 +599,6 @@ class MailTemplateForm(forms.Form):
 
     def _check(self, name):
         value = self.cleaned_data[name].strip()
-        # Imported here: mail_templates reads the models, which import this module's app.
-        from .mail_templates import check_text
-
         problems = check_text(self.kind, value)
         if problems:
             raise ValidationError(problems)

@@ -37,7 +37,7 @@ from PIL import Image
 from editions.models import Edition, Session
 from submissions.models import ProcessingStatus, Still
 
-from . import dossier_pdf
+from . import builds, dossier_pdf
 from .models import (
     Dossier,
     DossierLink,
@@ -55,10 +55,10 @@ logger = logging.getLogger(__name__)
 # A build not finished this long after it was started is taken as interrupted (its worker
 # died): it may be claimed again, and a new build of its scope may start. Well above the
 # task's time limit.
-STALE_AFTER = timedelta(minutes=30)
+STALE_AFTER = builds.STALE_AFTER
 # Progress is written when it moved by at least this many points.
 PROGRESS_STEP = 5
-RUNNING = (DossierStatus.QUEUED, DossierStatus.BUILDING)
+RUNNING = builds.RUNNING
 LINK_DAYS_MAX = 365
 
 
@@ -121,8 +121,7 @@ def public_dossier(edition, session=None) -> Dossier | None:
 
 
 def is_stale(dossier: Dossier, *, moment=None) -> bool:
-    moment = moment or timezone.now()
-    return dossier.status in RUNNING and dossier.created_at < moment - STALE_AFTER
+    return builds.is_stale(dossier, moment=moment)
 
 
 def download_stem(dossier: Dossier) -> str:
@@ -157,11 +156,7 @@ def start_dossier(*, edition, session=None, by, language: str = "") -> Dossier:
         )
     now = timezone.now()
     scope = Dossier.objects.filter(_scope(edition, session))
-    scope.filter(status__in=RUNNING, created_at__lt=now - STALE_AFTER).update(
-        status=DossierStatus.FAILED,
-        error=_("Interrupted: the build did not finish in time."),
-        finished_at=now,
-    )
+    builds.fail_interrupted(scope, moment=now)
     if scope.filter(status__in=RUNNING).exists():
         raise ValidationError(
             _("This dossier is already being built: wait until it is ready."), code="running"
@@ -187,16 +182,7 @@ def _enqueue(dossier_id: int):
 
 
 def claim_dossier(*, dossier_id: int, moment=None) -> bool:
-    """Take a queued build (or one interrupted long ago) for this worker: one conditional
-    UPDATE, so of two workers exactly one gets it."""
-    moment = moment or timezone.now()
-    claimable = Q(status=DossierStatus.QUEUED) | Q(
-        status=DossierStatus.BUILDING, created_at__lt=moment - STALE_AFTER
-    )
-    claimed = Dossier.objects.filter(claimable, pk=dossier_id, pdf="").update(
-        status=DossierStatus.BUILDING, progress=0, error=""
-    )
-    return claimed == 1
+    return builds.claim(Dossier, pk=dossier_id, file_field="pdf", moment=moment)
 
 
 class _Progress:

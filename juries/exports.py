@@ -25,7 +25,6 @@ import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -57,7 +56,7 @@ from submissions.views.staff import (
     number,
 )
 
-from . import ranking, selectors
+from . import builds, ranking, selectors
 from .models import (
     ROUND_EXPORTS,
     Answer,
@@ -75,11 +74,11 @@ from .permissions import can_manage_jury
 
 logger = logging.getLogger(__name__)
 
-RUNNING = (ExportStatus.QUEUED, ExportStatus.BUILDING)
+RUNNING = builds.RUNNING
 # A build not finished this long after it was requested is taken as interrupted (its
 # worker died): it may be claimed again, and a new build of the same export may start.
 # Well above the task's time limit.
-STALE_AFTER = timedelta(minutes=30)
+STALE_AFTER = builds.STALE_AFTER
 # Progress is written this many times in a build of at least as many lines (fewer in a
 # smaller one), whatever its size: one query each.
 PROGRESS_STEPS = 19
@@ -358,8 +357,7 @@ def _scope(edition, kind, fmt, round_) -> Q:
 
 
 def is_stale(export: Export, *, moment=None) -> bool:
-    moment = moment or timezone.now()
-    return export.status in RUNNING and export.created_at < moment - STALE_AFTER
+    return builds.is_stale(export, moment=moment)
 
 
 # --- Starting a build -------------------------------------------------------------------
@@ -385,11 +383,7 @@ def start_export(*, edition, kind: str, fmt: str, by, round_=None, language: str
     Edition.objects.select_for_update().filter(pk=edition.pk).first()
     now = timezone.now()
     scope = Export.objects.filter(_scope(edition, kind, fmt, round_))
-    scope.filter(status__in=RUNNING, created_at__lt=now - STALE_AFTER).update(
-        status=ExportStatus.FAILED,
-        error=_("Interrupted: the build did not finish in time."),
-        finished_at=now,
-    )
+    builds.fail_interrupted(scope, moment=now)
     if scope.filter(status__in=RUNNING).exists():
         raise ValidationError(
             _("This export is already being built: wait until it is ready."), code="running"
@@ -415,16 +409,7 @@ def _enqueue(export_id: int):
 
 
 def claim_export(*, export_id: int, moment=None) -> bool:
-    """Take a queued build (or one interrupted long ago) for this worker: one conditional
-    UPDATE, so of two workers exactly one gets it."""
-    moment = moment or timezone.now()
-    claimable = Q(status=ExportStatus.QUEUED) | Q(
-        status=ExportStatus.BUILDING, created_at__lt=moment - STALE_AFTER
-    )
-    claimed = Export.objects.filter(claimable, pk=export_id, file="").update(
-        status=ExportStatus.BUILDING, progress=0, error=""
-    )
-    return claimed == 1
+    return builds.claim(Export, pk=export_id, file_field="file", moment=moment)
 
 
 class _Progress:

@@ -5,7 +5,7 @@ JuriesConfig.ready()."""
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -357,9 +357,7 @@ def _notice_context(edition, key):
     notice.project = project
     notice.edition = edition
     if notice.confirm_by is None:
-        from django.utils import timezone
-
-        from .results import confirm_deadline
+        from .results import confirm_deadline  # results imports this module
 
         notice.confirm_by = confirm_deadline(edition, timezone.now())
     if notice.outcome == "not_selected" and not notice.include_feedback:

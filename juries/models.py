@@ -797,11 +797,16 @@ class SessionPublication(models.Model):
         return self.published_at is not None
 
 
-class DossierStatus(models.TextChoices):
+class BuildStatus(models.TextChoices):
+    """Of a file Celery builds: a dossier or an export (see builds.py)."""
+
     QUEUED = "queued", _("Waiting to be built")
     BUILDING = "building", _("Being built")
     READY = "ready", _("Ready")
     FAILED = "failed", _("Failed")
+
+
+DossierStatus = BuildStatus
 
 
 def dossier_path(instance, filename):
@@ -1070,11 +1075,7 @@ class ExportFormat(models.TextChoices):
     XLSX = "xlsx", "XLSX"
 
 
-class ExportStatus(models.TextChoices):
-    QUEUED = "queued", _("Waiting to be built")
-    BUILDING = "building", _("Being built")
-    READY = "ready", _("Ready")
-    FAILED = "failed", _("Failed")
+ExportStatus = BuildStatus
 
 
 def export_path(instance, filename):

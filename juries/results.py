@@ -18,7 +18,7 @@ from datetime import datetime, time, timedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Case, Count, F, IntegerField, Q, When
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from editions import activity, mail_templates
@@ -624,8 +624,6 @@ def preview(notice: ResultNotice) -> tuple[str, str]:
     owner = notice.project.owner
     if notice.outcome == ResultOutcome.SELECTED and notice.confirm_by is None:
         notice.confirm_by = confirm_deadline(notice.edition, timezone.now())
-    from django.utils import translation
-
     with translation.override(owner.language):
         values = mails.result_values(notice=notice, user=owner)
     subject, text, _html = mail_templates.render(
