@@ -9,12 +9,14 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test venv install install-dev messages compilemessages demo lint format bench integration browser clean help
+.PHONY: run test venv install install-dev messages compilemessages demo lint format bench bench-rush security integration browser clean help
 
 help:
 	@echo "make run    - set up and serve the portal with demo data on http://$(HOST):$(PORT)/"
 	@echo "make test   - set up, lint and run the test suite"
 	@echo "make bench  - run the benchmarks in bench/ and write bench/results.json"
+	@echo "make bench-rush - the deadline-rush load test (Locust, gunicorn on PostgreSQL)"
+	@echo "make security - bandit over the portal's code"
 	@echo "make integration - the suite on PostgreSQL + Redis with a real Celery worker"
 
 $(PY):
@@ -29,6 +31,11 @@ $(VENV)/.installed: requirements.txt build-constraints.txt | $(PY)
 
 $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 	$(PY) -m pip install --quiet --build-constraint build-constraints.txt -r requirements-dev.txt
+	@touch $@
+
+# Locust and its dependencies, only for the load test.
+$(VENV)/.installed-bench: $(VENV)/.installed-dev requirements-bench.txt
+	$(PY) -m pip install --quiet --build-constraint build-constraints.txt -r requirements-bench.txt
 	@touch $@
 
 install: $(VENV)/.installed compilemessages
@@ -77,6 +84,14 @@ integration: install-dev
 
 bench: install-dev
 	$(PY) -m bench $(BENCH_ARGS)
+
+# 100 producers in the last minutes before a deadline (see bench/deadline_rush.py); needs
+# DATABASE_URL on a throwaway PostgreSQL database whose name contains "bench".
+bench-rush: $(VENV)/.installed-bench compilemessages
+	$(PY) -m bench.deadline_rush $(RUSH_ARGS)
+
+security: install-dev
+	$(BIN)/bandit -q -c pyproject.toml -r .
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
