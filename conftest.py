@@ -1,5 +1,6 @@
 """Fixtures shared by every test: a private media folder, eager Celery and one person
-per role."""
+per role; and the figures some tests report (cells of the permission matrix, inputs
+tried…), added up over the run and printed at its end, also from pytest-xdist workers."""
 
 import pytest
 from django.utils import translation
@@ -103,3 +104,35 @@ def producer_client(client, producer):
 def staff_client(client, staff):
     client.force_login(staff)
     return client
+
+
+# --- Figures ----------------------------------------------------------------------------
+
+FIGURE_PREFIX = "figure:"
+_figures: dict[str, int] = {}
+
+
+@pytest.fixture
+def figure(record_property):
+    """figure("permission matrix cells", 18) adds 18 to that figure of the run."""
+
+    def add(name: str, value: int = 1) -> None:
+        record_property(FIGURE_PREFIX + name, value)
+
+    return add
+
+
+def pytest_runtest_logreport(report):
+    if report.when != "call":
+        return
+    for name, value in report.user_properties:
+        if isinstance(name, str) and name.startswith(FIGURE_PREFIX):
+            key = name.removeprefix(FIGURE_PREFIX)
+            _figures[key] = _figures.get(key, 0) + value
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _figures:
+        terminalreporter.section("figures")
+        for name, value in sorted(_figures.items()):
+            terminalreporter.write_line(f"[figures] {name}: {value:,}")

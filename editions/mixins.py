@@ -101,7 +101,11 @@ class EditionTimeZoneMixin:
         return response
 
     def get(self, request, *args, **kwargs):
-        return self._in_edition_time_zone(super().get, request, *args, **kwargs)
+        return self._in_edition_time_zone(self._handler("get"), request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
-        return self._in_edition_time_zone(super().post, request, *args, **kwargs)
+        return self._in_edition_time_zone(self._handler("post"), request, *args, **kwargs)
+
+    def _handler(self, method):
+        # A page that only shows (or only acts) answers 405 to the other method.
+        return getattr(super(), method, self.http_method_not_allowed)

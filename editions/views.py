@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views import View
+from django.views.decorators.http import require_safe
 from django.views.generic import (
     CreateView,
     DeleteView,
@@ -130,6 +131,7 @@ class ArchiveView(ListView):
         )
 
 
+@require_safe
 def programme_logo(request, programme):
     """Logos are public, but uploaded files are never served from a media URL."""
     programme = get_object_or_404(Programme, slug=programme)

@@ -287,7 +287,7 @@ class Project(models.Model):
         ]
 
     def __str__(self):
-        return self.display_title
+        return str(self.display_title)
 
     def get_absolute_url(self):
         return reverse("submissions:project", kwargs={"pk": self.pk})
@@ -539,7 +539,7 @@ class Still(models.Model):
         ]
 
     def __str__(self):
-        return self.caption or _("Still %(number)s") % {"number": self.position + 1}
+        return self.caption or str(_("Still %(number)s") % {"number": self.position + 1})
 
 
 DOCUMENT_KINDS = [

@@ -3,11 +3,12 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from editions import selectors as edition_selectors
 
 
+@require_safe
 def home(request):
     return render(
         request,
