@@ -6,7 +6,8 @@ A cell's answer is the status code, or `login` for a redirect to the sign-in pag
 `admin-login` for one to the admin's and `302` for any other redirect. A POST carries no
 data: who may act gets the form back with its errors (200) or is sent back to the page
 (302); a POST to a page that only shows answers 405. Every request runs in a transaction
-rolled back after it, so each cell sees the same world.
+rolled back after it, so each cell sees the same world. No answer may show a canary
+value (tests/security/world.py) to someone not entitled to it, and none may be logged.
 
 The columns, in this order:
     anonymous, owner, other producer, assigned juror, unassigned juror, conflicted
@@ -18,7 +19,7 @@ from django.urls import reverse
 
 from .matrix import ask
 from .urls import Route, all_routes, url_of
-from .world import ROLES
+from .world import CANARIES, ROLES
 
 pytestmark = pytest.mark.django_db
 
@@ -325,8 +326,18 @@ def test_every_route_has_an_address_and_an_expected_answer():
     assert stale == set(), "expected answers for routes that no longer exist"
 
 
+def leaks(role: str, body: bytes) -> list[str]:
+    """The canaries in a body that this role may not see."""
+    text = body.decode("utf-8", errors="replace")
+    return [
+        name
+        for name, (entitled, pattern) in CANARIES.items()
+        if role not in entitled and pattern.search(text)
+    ]
+
+
 @pytest.mark.parametrize("route", ROUTES, ids=[route.name for route in ROUTES])
-def test_permission_matrix(route, in_world, figure):
+def test_permission_matrix(route, in_world, figure, caplog):
     url = url_of(route, in_world)
     assert url is not None, f"{route.name} has no address in tests/security/urls.py"
     expected = expected_for(route)
@@ -335,11 +346,16 @@ def test_permission_matrix(route, in_world, figure):
     differences = []
     for method, answers in zip(("get", "post"), expected, strict=True):
         for role, wanted in zip(ROLES, answers, strict=True):
-            got, _response, _body = ask(people[role], method, url)
+            got, _response, body = ask(people[role], method, url)
             if got != wanted:
                 differences.append(f"{method.upper()} as {role}: expected {wanted}, got {got}")
+            for canary in leaks(role, body):
+                differences.append(f"{method.upper()} as {role}: the {canary} shows")
     figure("permission matrix: routes")
     figure("permission matrix: cells", 2 * len(ROLES))
+    for name, (_entitled, pattern) in CANARIES.items():
+        if pattern.search(caplog.text):
+            differences.append(f"the {name} is in the log")
     assert differences == [], f"{url}\n" + "\n".join(differences)
 
 

@@ -15,9 +15,11 @@ The people:
 - `other_staff`: on the team of another programme, with an edition of its own;
 - `superuser`: the portal's administrator (Django's admin is theirs only).
 
-Canary values, which only the producer and their festival's staff (and, for the
-screener, the assigned juror) may ever see, are planted in the project: `SCREENER_PASSWORD`,
-`BUDGET` and `PHONE`.
+Canary values are planted where only some may see them (see CANARIES): the screener's
+password of `project` (its producer, the programme's staff and its assigned juror), the
+budget of `quiet`, an application of the owner's that the assigned juror reviews and that
+is not selected (a selected film's budget is in the public catalogue), and the producer's
+postal address (the producer and the programme's staff only).
 """
 
 import datetime as dt
@@ -96,8 +98,20 @@ from submissions.tests.factories import (
 # Values that must reach no one but the producer and their festival's staff.
 SCREENER_PASSWORD = "canary-screener-7Q2xW9"
 BUDGET = Decimal("987654321")
-BUDGET_TEXTS = ("987654321", "987,654,321", "987 654 321", "987.654.321", "987\u202f654\u202f321")
-PHONE = "+54 11 5550 4242"
+ADDRESS = "Calle del Canario 4242, Salta"
+# Who may see each canary, and how to find it in a page, a mail or a file (a number is
+# written with the separators of the page's language).
+CANARIES = {
+    "screener password": (
+        {"owner", "assigned_juror", "staff", "superuser"},
+        re.compile(re.escape(SCREENER_PASSWORD)),
+    ),
+    "budget": (
+        {"owner", "assigned_juror", "staff", "superuser"},
+        re.compile(r"987[\s,.\u00a0\u202f']?654[\s,.\u00a0\u202f']?321"),
+    ),
+    "address": ({"owner", "staff", "superuser"}, re.compile(re.escape("Calle del Canario"))),
+}
 PASSWORD = "correct horse battery staple"
 
 ROLES = (
@@ -197,11 +211,12 @@ def build_world(capture) -> World:
     call = CallFactory(edition=edition)
     other_call = CallFactory(edition=other_edition)
 
-    ProducerProfileFactory(user=people["owner"], phone=PHONE)
+    ProducerProfileFactory(user=people["owner"], address=ADDRESS)
     ProducerProfileFactory(user=people["other_producer"])
     project = _film(call, people["owner"], "Canción del niño")
-    Project.objects.filter(pk=project.pk).update(total_budget=BUDGET)
     Cut.objects.filter(project=project).update(screener_password=SCREENER_PASSWORD)
+    quiet = _film(call, people["owner"], "Película callada")
+    Project.objects.filter(pk=quiet.pk).update(total_budget=BUDGET, secured_amount=Decimal("1"))
     DocumentFactory(project=project)
     draft = ProjectFactory(call=call, owner=people["owner"], original_title="Borrador")
     other_project = _film(call, people["other_producer"], "Otra película")
@@ -220,6 +235,7 @@ def build_world(capture) -> World:
         round=round_, member=members["unassigned_juror"], project=rival
     )
     AssignmentFactory(round=round_, member=members["assigned_juror"], project=other_project)
+    AssignmentFactory(round=round_, member=members["assigned_juror"], project=quiet)
     conflicted_assignment = AssignmentFactory(
         round=round_, member=members["conflicted_juror"], project=project
     )
@@ -341,6 +357,7 @@ def build_world(capture) -> World:
         other_project=other_project,
         rival=rival,
         foreign=foreign,
+        quiet=quiet,
         still=Still.objects.get(project=project),
         document=Document.objects.get(project=project),
         director=Director.objects.get(project=project),
