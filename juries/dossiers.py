@@ -48,6 +48,7 @@ from .models import (
     SessionPublication,
     dossier_path,
 )
+from .permissions import can_manage_jury
 from .services import hash_token
 
 logger = logging.getLogger(__name__)
@@ -670,7 +671,10 @@ def link_for_token(token: str, *, moment=None) -> DossierLink | None:
     )
 
 
-def record_download(*, link: DossierLink):
+def record_download(*, link: DossierLink, by=None):
+    """Count a guest's download; the edition's own staff trying the link are not guests."""
+    if by is not None and can_manage_jury(by, link.edition):
+        return
     DossierLink.objects.filter(pk=link.pk).update(downloads=F("downloads") + 1)
 
 

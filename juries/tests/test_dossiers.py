@@ -598,6 +598,21 @@ def test_a_guest_downloads_the_latest_ready_version_and_it_is_counted(
     assert DossierLink.objects.get().downloads == 2
 
 
+def test_staff_trying_a_guest_link_are_not_counted(client, edition, sessions, staff, ready):
+    link, token = dossiers.create_link(
+        edition=edition,
+        session=sessions[0],
+        label="Sales agent",
+        expires_at=timezone.now() + dt.timedelta(days=3),
+        by=staff,
+    )
+    client.force_login(staff)
+    response = client.get(reverse("juries:dossier_guest_file", args=[token, "pdf"]))
+    assert b"".join(response.streaming_content) == file_bytes(ready.pdf)
+    link.refresh_from_db()
+    assert link.downloads == 0
+
+
 def test_a_guest_link_to_a_dossier_not_built_yet_says_so(client, edition, sessions, staff):
     _link, token = dossiers.create_link(
         edition=edition,

@@ -244,7 +244,7 @@ def guest_file(request, token, kind):
     link = _link(token)
     dossier = dossiers.latest_ready(link.edition, link.session)
     response = serve_dossier(dossier, kind)
-    dossiers.record_download(link=link)
+    dossiers.record_download(link=link, by=request.user)
     return _private(response)
 
 
