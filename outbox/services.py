@@ -141,19 +141,24 @@ def dispatch_on_commit(mail_id: int) -> None:
     transaction.on_commit(lambda: task_deliver_mail.delay(mail_id=mail_id), robust=True)
 
 
-def claim_mail(*, mail_id: int) -> bool:
+def claim_mail(*, mail_id: int, as_of=None) -> bool:
     """Take a due row for this worker. One conditional UPDATE: of two workers racing for
-    the same row, exactly one gets it."""
+    the same row, exactly one gets it. A row is due as of now, or as of `as_of` when that
+    is later (the moment of the sweep that dispatched it: see sweep_outbox)."""
     now = timezone.now()
+    moment = max(now, as_of) if as_of is not None else now
     claimed = (
-        Mail.objects.due(now).filter(pk=mail_id).update(status=MailStatus.SENDING, claimed_at=now)
+        Mail.objects.due(moment)
+        .filter(pk=mail_id)
+        .update(status=MailStatus.SENDING, claimed_at=now)
     )
     return claimed == 1
 
 
-def deliver_mail(*, mail_id: int, connection=None) -> str:
-    """Send one mail if it is due. Returns the row's status afterwards."""
-    if not claim_mail(mail_id=mail_id):
+def deliver_mail(*, mail_id: int, connection=None, as_of=None) -> str:
+    """Send one mail if it is due (as of `as_of`, see claim_mail). Returns the row's
+    status afterwards."""
+    if not claim_mail(mail_id=mail_id, as_of=as_of):
         status = Mail.objects.filter(pk=mail_id).values_list("status", flat=True).first()
         return status or "missing"
     mail = Mail.objects.get(pk=mail_id)
@@ -216,14 +221,16 @@ def release_stale_claims(*, moment=None) -> int:
 
 def sweep_outbox(*, moment=None, limit=5000) -> int:
     """Dispatch every due row again: a lost broker message or a dead worker delays a mail,
-    never loses it."""
+    never loses it. Swept as of a given moment, the rows due then are dispatched with it,
+    so that the worker takes them as due too (its own clock may be earlier)."""
     from .tasks import task_deliver_mail
 
+    extra = {"as_of": moment.isoformat()} if moment is not None else {}
     moment = moment or timezone.now()
     release_stale_claims(moment=moment)
     due = list(Mail.objects.due(moment).order_by("pk").values_list("pk", flat=True)[:limit])
     for mail_id in due:
-        task_deliver_mail.delay(mail_id=mail_id)
+        task_deliver_mail.delay(mail_id=mail_id, **extra)
     return len(due)
 
 

@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from PIL import Image
@@ -199,41 +199,120 @@ def _delete_files_on_commit(names):
         transaction.on_commit(delete)
 
 
-@transaction.atomic
+class _FilesKeptOnCommit:
+    """A transaction (entered in place of transaction.atomic()) whose files follow it:
+    the files stored in it stay if it commits, the files it replaces go then; when it
+    does not commit — a statement refused, the connection cut under the request — the
+    files it stored are removed and the replaced ones stay. Every stored file has its
+    row, every row its file.
+
+    When the commit itself fails, whether it went through is unknown (the server may have
+    committed before the connection was cut): then a file, stored or replaced, is removed
+    only once the database says no row points at it, and kept when it cannot say (a file
+    without a row is harmless; a row without its file is not). Inside a transaction of
+    the caller's, a failure of the block is handled the same way; the caller's
+    transaction rolled back later, after the block succeeded, is not seen."""
+
+    CHECKS = 3  # tries at asking the database which files rows point at
+
+    def __init__(self):
+        self.atomic = transaction.atomic()
+        self.stored: list[tuple[type, str, str]] = []
+        self.replaced: list[tuple[type, str, str]] = []
+        self.committed = False
+
+    def __enter__(self):
+        self.atomic.__enter__()
+        transaction.on_commit(self._mark_committed)  # before any other callback
+        return self
+
+    def __exit__(self, exc_type, exc_value, traceback):
+        try:
+            self.atomic.__exit__(exc_type, exc_value, traceback)
+        except BaseException:
+            self._undo(rolled_back=exc_type is not None)
+            raise
+        if exc_type is not None:
+            self._undo(rolled_back=True)
+        return False
+
+    def save(self, field_file, name: str, content) -> None:
+        """Store `content` in a file field now, as the model's save() would."""
+        field_file.save(name, content, save=False)
+        self.stored.append((type(field_file.instance), field_file.field.name, field_file.name))
+
+    def replace(self, model, field: str, name: str) -> None:
+        """The file `name` of a row's `field` is replaced: it goes once this commits."""
+        if name:
+            self.replaced.append((model, field, name))
+            _delete_files_on_commit([name])
+
+    def _mark_committed(self):
+        self.committed = True
+
+    def _undo(self, *, rolled_back: bool):
+        if self.committed:
+            return  # an on-commit callback failed after the commit: everything stays
+        if rolled_back:
+            names = [name for _model, _field, name in self.stored]
+        else:
+            names = self._unreferenced(self.stored + self.replaced)
+        for name in names:
+            default_storage.delete(name)
+
+    def _unreferenced(self, files) -> list[str]:
+        """The names no row points at, or none at all when the database cannot say."""
+        for _check in range(self.CHECKS):
+            try:
+                return [
+                    name
+                    for model, field, name in files
+                    if not model._default_manager.filter(**{field: name}).exists()
+                ]
+            except DatabaseError:
+                connection = transaction.get_connection()
+                if connection.in_atomic_block:
+                    break
+                connection.close()  # cut: the next query opens a new connection
+        return []
+
+
 def add_stills(*, project: Project, by, uploads, caption: str = "") -> list[Still]:
     """Store checked stills (see check_image) and queue their versions. The whole upload
     is refused when it would take the project over the call's maximum."""
-    project = _lock_editable(project, by)
-    present = project.stills.count()
-    maximum = project.call.max_stills
-    if present + len(uploads) > maximum:
-        raise ValidationError(
-            _(
-                "The call accepts at most %(maximum)s stills; this project has %(present)s "
-                "and you sent %(sent)s."
-            ),
-            code="too_many_stills",
-            params={"maximum": maximum, "present": present, "sent": len(uploads)},
-        )
-    last = project.stills.order_by("-position").values_list("position", flat=True).first()
-    position = -1 if last is None else last
-    stills = []
-    for upload, (width, height, image_format) in uploads:
-        position += 1
-        upload.name = safe_name(upload, image_format)
-        still = Still(
-            project=project,
-            original=upload,
-            width=width,
-            height=height,
-            caption=caption,
-            position=position,
-        )
-        still.full_clean()
-        still.save()
-        stills.append(still)
-    for still in stills:
-        transaction.on_commit(lambda pk=still.pk: task_process_still.delay(still_id=pk))
+    with _FilesKeptOnCommit() as files:
+        project = _lock_editable(project, by)
+        present = project.stills.count()
+        maximum = project.call.max_stills
+        if present + len(uploads) > maximum:
+            raise ValidationError(
+                _(
+                    "The call accepts at most %(maximum)s stills; this project has "
+                    "%(present)s and you sent %(sent)s."
+                ),
+                code="too_many_stills",
+                params={"maximum": maximum, "present": present, "sent": len(uploads)},
+            )
+        last = project.stills.order_by("-position").values_list("position", flat=True).first()
+        position = -1 if last is None else last
+        stills = []
+        for upload, (width, height, image_format) in uploads:
+            position += 1
+            upload.name = safe_name(upload, image_format)
+            still = Still(
+                project=project,
+                original=upload,
+                width=width,
+                height=height,
+                caption=caption,
+                position=position,
+            )
+            still.full_clean()
+            files.save(still.original, upload.name, upload)
+            still.save()
+            stills.append(still)
+        for still in stills:
+            transaction.on_commit(lambda pk=still.pk: task_process_still.delay(still_id=pk))
     return stills
 
 
@@ -248,34 +327,33 @@ def delete_still(*, still: Still, by) -> None:
     _delete_files_on_commit(names)
 
 
-@transaction.atomic
 def set_director_photo(*, director: Director, by, upload: UploadedFile) -> Director:
     """Store a checked photo (see check_image), re-encoded here without its metadata:
     one small image, so the producer waits a moment rather than a worker, and the
     original with its EXIF and GPS data is never stored."""
-    _lock_editable(director.project, by)
-    director = Director.objects.select_for_update().get(pk=director.pk)
-    old = director.photo.name
-    director.photo.save("photo.jpg", ContentFile(encode_photo(upload)), save=False)
-    director.save(update_fields=["photo"])
-    _delete_files_on_commit([old])
+    with _FilesKeptOnCommit() as files:
+        _lock_editable(director.project, by)
+        director = Director.objects.select_for_update().get(pk=director.pk)
+        files.replace(Director, "photo", director.photo.name)
+        files.save(director.photo, "photo.jpg", ContentFile(encode_photo(upload)))
+        director.save(update_fields=["photo"])
     return director
 
 
-@transaction.atomic
 def save_document(*, project: Project, by, kind: str, upload: UploadedFile) -> Document:
     """Store a checked PDF (see check_pdf). Uploading a kind again replaces it."""
-    project = _lock_editable(project, by)
-    document = Document.objects.select_for_update().filter(project=project, kind=kind).first()
-    old = document.file.name if document else ""
-    document = document or Document(project=project, kind=kind)
-    document.original_name = _display_name(upload.name, limit=200)
-    document.size = upload.size
-    document.file = upload
-    document.full_clean()
-    document.save()
-    if old != document.file.name:
-        _delete_files_on_commit([old])
+    with _FilesKeptOnCommit() as files:
+        project = _lock_editable(project, by)
+        document = Document.objects.select_for_update().filter(project=project, kind=kind).first()
+        if document:
+            files.replace(Document, "file", document.file.name)
+        document = document or Document(project=project, kind=kind)
+        document.original_name = _display_name(upload.name, limit=200)
+        document.size = upload.size
+        document.file = upload
+        document.full_clean()
+        files.save(document.file, upload.name, upload)
+        document.save()
     return document
 
 

@@ -195,19 +195,63 @@ def free_port() -> int:
 
 class SmtpSink:
     """The handler of a local SMTP server: keeps the Message-ID and the recipients of every
-    message it accepts, in the order they arrive (the server runs in a thread of its own)."""
+    message it accepts, in the order they arrive (the server runs in a thread of its own).
+
+    Its answers can change while it runs: while `busy`, it answers 421 (a transient
+    refusal: "try again later") to every MAIL FROM; it answers 550 (a permanent one) to
+    the addresses in `refused_recipients`. It can be stopped and started again on the same
+    port (a mail server that is down refuses connections)."""
+
+    BUSY = "421 4.3.2 Service not available, try again later"
+    NO_MAILBOX = "550 5.1.1 No such mailbox here"
 
     def __init__(self):
         self.host = "127.0.0.1"
         self.port = free_port()
+        self.busy = False
+        self.refused_recipients: set[str] = set()
+        self.controller = None
         self._lock = threading.Lock()
         self._received: list[tuple[str, tuple[str, ...]]] = []
+        self._refusals: list[tuple[int, str]] = []
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):  # noqa: N802 - aiosmtpd's hook name
+        if self.busy:
+            with self._lock:
+                self._refusals.append((421, address))
+            return self.BUSY
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802 - aiosmtpd's hook name
+        if address in self.refused_recipients:
+            with self._lock:
+                self._refusals.append((550, address))
+            return self.NO_MAILBOX
+        envelope.rcpt_tos.append(address)
+        envelope.rcpt_options.extend(rcpt_options)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
         headers = BytesHeaderParser().parsebytes(envelope.original_content or envelope.content)
         with self._lock:
             self._received.append((headers["Message-ID"], tuple(envelope.rcpt_tos)))
         return "250 Message accepted for delivery"
+
+    def start(self) -> None:
+        from aiosmtpd.controller import Controller
+
+        self.controller = Controller(
+            self, hostname=self.host, port=self.port, server_hostname="smtp.wip-test.localhost"
+        )
+        self.controller.start()
+
+    def stop(self) -> None:
+        """Close the server: connections to its port are refused until it starts again."""
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
 
     def received(self) -> list[tuple[str, tuple[str, ...]]]:
         with self._lock:
@@ -217,21 +261,21 @@ class SmtpSink:
         with self._lock:
             return len(self._received)
 
+    def refusals(self) -> list[tuple[int, str]]:
+        """(code, address) of every MAIL FROM or RCPT TO refused, in order."""
+        with self._lock:
+            return list(self._refusals)
+
 
 @pytest.fixture
 def smtp_sink():
     """An aiosmtpd server on 127.0.0.1 and a free port that accepts every message."""
-    from aiosmtpd.controller import Controller
-
     sink = SmtpSink()
-    controller = Controller(
-        sink, hostname=sink.host, port=sink.port, server_hostname="smtp.wip-test.localhost"
-    )
-    controller.start()
+    sink.start()
     try:
         yield sink
     finally:
-        controller.stop()
+        sink.stop()
 
 
 class RedisServer:
@@ -362,6 +406,9 @@ def start_worker(request, django_db_setup, own_redis, own_celery_app, smtp_sink,
         number = len(started) + 1
         hostname = f"wip-faults-{os.getpid()}-{number}@{socket.gethostname()}"
         log_path = folder / f"worker-{number}.log"
+        # Its own temporary folder: what a killed worker leaves there can be seen.
+        tmp_dir = folder / f"tmp-{number}"
+        tmp_dir.mkdir()
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "wip_portal.settings",
@@ -377,6 +424,10 @@ def start_worker(request, django_db_setup, own_redis, own_celery_app, smtp_sink,
             "EMAIL_USE_TLS": "0",
             "EMAIL_USE_SSL": "0",
             "EMAIL_TIMEOUT": "10",
+            # The test's own media folder: the worker reads the stills and writes the
+            # dossiers the test checks.
+            "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+            "TMPDIR": str(tmp_dir),
             "PYTHONUNBUFFERED": "1",
             "PYTHONWARNINGS": "ignore",
         }
@@ -408,6 +459,7 @@ def start_worker(request, django_db_setup, own_redis, own_celery_app, smtp_sink,
                 start_new_session=True,
             )
         worker = FaultWorker(process=process, hostname=hostname, log_path=log_path, mail_dir=None)
+        worker.tmp_dir = tmp_dir
         started.append(worker)
         wait_for_ping(own_celery_app, worker, WORKER_START_TIMEOUT)
         return worker
@@ -420,3 +472,109 @@ def start_worker(request, django_db_setup, own_redis, own_celery_app, smtp_sink,
         if has_failed(request):
             for worker in started:
                 worker.print_log(f"Celery worker {worker.hostname}")
+
+
+# The portal itself, served by gunicorn on the test database, for the tests that cut its
+# database connections while producers use it.
+
+PORTAL_START_TIMEOUT = 60
+
+
+class Portal:
+    def __init__(self, *, process, port: int, log_path: Path, application_name: str):
+        self.process = process
+        self.port = port
+        self.log_path = log_path
+        self.application_name = application_name
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def print_log(self):
+        print(f"\n===== Portal log ({self.log_path}) =====\n{self.log()}\n===== end of log =====")
+
+
+@pytest.fixture
+def start_portal(request, django_db_setup, own_redis, tmp_path_factory):
+    """Starts `gunicorn wip_portal.wsgi` on a free port, on the test database (its
+    connections named `application_name` in pg_stat_activity, kept open between requests
+    as in production), the test's Redis as broker (no worker: tasks wait there) and the
+    test's media folder; stopped at the end."""
+    import requests
+
+    folder = tmp_path_factory.mktemp("portal")
+    started: list[Portal] = []
+
+    def start(*, application_name: str, workers: int = 2, threads: int = 4) -> Portal:
+        port = free_port()
+        log_path = folder / f"gunicorn-{len(started) + 1}.log"
+        database = database_url(settings.DATABASES["default"])
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "wip_portal.settings",
+            "DATABASE_URL": f"{database}?application_name={quote(application_name)}",
+            "CONN_MAX_AGE": "60",
+            "REDIS_URL": own_redis.url,
+            "CELERY_TASK_ALWAYS_EAGER": "0",
+            "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+            "DEBUG": "0",
+            "LOG_LEVEL": "WARNING",
+            "PYTHONUNBUFFERED": "1",
+            "PYTHONWARNINGS": "ignore",
+        }
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "wip_portal.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--worker-class",
+            "gthread",
+            "--threads",
+            str(threads),
+            "--timeout",
+            "60",
+        ]
+        with log_path.open("a") as log:
+            process = subprocess.Popen(
+                command,
+                cwd=BASE_DIR,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        portal = Portal(
+            process=process, port=port, log_path=log_path, application_name=application_name
+        )
+        started.append(portal)
+        deadline = time.monotonic() + PORTAL_START_TIMEOUT
+        while True:
+            if process.poll() is not None:
+                portal.print_log()
+                pytest.fail(f"gunicorn exited at start with code {process.returncode}")
+            try:
+                if requests.get(portal.url("/healthz"), timeout=5).status_code == 200:
+                    return portal
+            except (requests.ConnectionError, requests.Timeout):
+                pass
+            if time.monotonic() > deadline:
+                portal.print_log()
+                pytest.fail(f"The portal did not answer /healthz within {PORTAL_START_TIMEOUT} s")
+            time.sleep(0.1)
+
+    try:
+        yield start
+    finally:
+        for portal in started:
+            stop(portal.process)  # before the test database is flushed: it holds connections
+        if has_failed(request):
+            for portal in started:
+                portal.print_log()
