@@ -2,6 +2,8 @@
 per role; and the figures some tests report (cells of the permission matrix, inputs
 tried…), added up over the run and printed at its end, also from pytest-xdist workers."""
 
+import uuid
+
 import pytest
 from django.utils import translation
 
@@ -32,6 +34,17 @@ def _eager_celery(settings):
     app.conf.task_always_eager = True
     app.conf.task_eager_propagates = True
     settings.CELERY_TASK_ALWAYS_EAGER = True
+
+
+@pytest.fixture(autouse=True)
+def _own_sign_in_counts(monkeypatch):
+    """Sign-in throttling counts failures per network address: every test's client is
+    127.0.0.1, so each test counts in a cache of its own."""
+    from django.core.cache.backends.locmem import LocMemCache
+
+    from accounts import throttling
+
+    monkeypatch.setattr(throttling, "cache", LocMemCache(f"sign-in-{uuid.uuid4()}", {}))
 
 
 @pytest.fixture(autouse=True)

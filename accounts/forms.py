@@ -1,6 +1,8 @@
 """Forms of the account pages and of the admin. Email addresses are compared without
 regard to case everywhere: "Paula@Example.org" and "paula@example.org" are one person."""
 
+import math
+
 from django import forms
 from django.contrib.auth.forms import (
     AdminUserCreationForm,
@@ -13,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from . import services
+from . import services, throttling
 from .models import User
 
 DUPLICATE_EMAIL = _(
@@ -86,9 +88,23 @@ class EmailAuthenticationForm(AuthenticationForm):
             "Please confirm your email address first: open the link we mailed you when you "
             "created the account."
         ),
+        "throttled": _(
+            "Too many failed sign-ins for this address. For your account's safety, please "
+            "wait %(minutes)s minutes and try again, or reset your password."
+        ),
     }
 
     unconfirmed_email = ""
+
+    def clean(self):
+        wait = throttling.locked_for(self.request, self.cleaned_data.get("username") or "")
+        if wait:
+            raise ValidationError(
+                self.error_messages["throttled"],
+                code="throttled",
+                params={"minutes": max(1, math.ceil(wait / 60))},
+            )
+        return super().clean()
 
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)

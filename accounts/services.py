@@ -18,7 +18,7 @@ from .models import User
 from .tokens import email_confirmation_token
 
 CONFIRM_EMAIL_MAIL = "accounts.confirm_email"
-PASSWORD_RESET_MAIL = "accounts.password_reset"  # noqa: S105 - a mail kind, not a secret
+PASSWORD_RESET_MAIL = "accounts.password_reset"  # noqa: S105 - a mail kind, not a secret  # nosec B105
 # Forms that mail a link to any address typed into them send at most one such mail per
 # person in this interval, so they cannot be used to flood someone's inbox.
 MAIL_INTERVAL = timedelta(minutes=2)

@@ -13,8 +13,13 @@ def random_file_name(filename, extension=None):
     return f"{secrets.token_hex(16)}{suffix}"
 
 
+FILE_POLICY = "default-src 'none'; sandbox"
+
+
 def serve_file(field_file, *, download_name=None, inline=True):
-    """Stream a stored file with headers that stop a browser from guessing its type."""
+    """Stream a stored file with headers that stop a browser from guessing its type or
+    running it. `inline` only for images the portal encoded itself (shown in its pages);
+    anything else downloads."""
     if not field_file:
         raise Http404
     try:
@@ -30,4 +35,16 @@ def serve_file(field_file, *, download_name=None, inline=True):
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, max-age=3600"
+    # Opened on its own, a file runs nothing and loads nothing, whatever it holds.
+    response["Content-Security-Policy"] = FILE_POLICY
+    return response
+
+
+def as_download(response, filename: str):
+    """A response built by the portal (a CSV it streams) sent as a file download, with
+    the headers serve_file() gives stored files."""
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = FILE_POLICY
     return response

@@ -4,8 +4,8 @@ image with a title for screen readers; the figures it shows are also in the page
 """
 
 from django.utils.formats import number_format
-from django.utils.html import escape, format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import SafeString
 
 WIDTH = 640
 LABEL_WIDTH = 190
@@ -29,7 +29,8 @@ def _svg(height: int, title: str, body: list[str], *, css: str, width=WIDTH) -> 
         width,
         height,
         title,
-        mark_safe("".join(body)),
+        # Each part is built with format_html: joined as they are, escaped otherwise.
+        format_html_join("", "{}", ((part,) for part in body)),
     )
 
 

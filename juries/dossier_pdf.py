@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape  # escapes text for ReportLab, parses nothing  # nosec B406
 
 import reportlab
 from django.utils.translation import gettext as _

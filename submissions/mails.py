@@ -227,7 +227,7 @@ def _invited_default():
 def _invited_context(edition, key):
     context = project_context(edition, key)
     if context is not None:
-        context["set_password_path"] = ""
+        context["set_password_path"] = ""  # no link: the account has a password  # nosec B105
     return context
 
 

@@ -511,7 +511,7 @@ def invite_project(*, call: Call, email: str, full_name: str, language: str, by,
         user.full_clean()
         user.save()
     project = create_project(call=call, owner=user, by=by, **fields)
-    set_password_path = ""
+    set_password_path = ""  # an empty link, filled below for new accounts  # nosec B105
     if not user.has_usable_password():
         with translation.override(user.language):
             set_password_path = reverse(

@@ -76,7 +76,7 @@ from submissions.models import (
 )
 from submissions.uploads import STILL_MIN_SIDE
 
-DEMO_PASSWORD = "demo-portal-2027"  # noqa: S105 - published on purpose: demo accounts only
+DEMO_PASSWORD = "demo-portal-2027"  # noqa: S105 - published: demo accounts only  # nosec B105
 DEMO_DOMAIN = "demo.wip-portal.org"
 
 # The twenty countries of Latin America (Films in Progress is for Latin American films).
@@ -2031,7 +2031,7 @@ def _still_jpeg(application: DemoApplication, seed: int) -> bytes:
     sun = 40 + (seed * 37) % 240
     light = tuple((channel + 255) // 2 for channel in bottom)
     draw.ellipse([sun, horizon - 70, sun + 28, horizon - 42], fill=light)
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # the demo's pictures, not a secret  # nosec B311
     hills = [(0, height)]
     hills += [(x, horizon - rng.randint(0, 24)) for x in range(0, width + 40, 40)]
     hills.append((width, height))

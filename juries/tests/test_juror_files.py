@@ -106,12 +106,17 @@ def every_file(assignment, still, document, director):
 
 
 @pytest.mark.parametrize("version", ["thumb", "web", "large", "original"])
-def test_still_served_inline_to_the_assigned_juror(juror_client, assignment, still, version):
+def test_still_served_inline_to_the_assigned_juror_but_the_original(
+    juror_client, assignment, still, version
+):
     response = juror_client.get(still_url(assignment, still, version))
     assert response.status_code == 200
     assert response["Content-Type"] == "image/jpeg"
     assert response["X-Content-Type-Options"] == "nosniff"
-    assert response["Content-Disposition"].startswith("inline;")
+    # The original is the file as it was uploaded: it downloads.
+    disposition = "attachment;" if version == "original" else "inline;"
+    assert response["Content-Disposition"].startswith(disposition)
+    assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
     assert f"la-cordillera-still-{still.pk}-{version}.jpg" in response["Content-Disposition"]
     field = {"thumb": "thumbnail"}.get(version, version)
     with getattr(still, field).open("rb") as handle:
@@ -142,6 +147,7 @@ def test_director_photo_served_inline(juror_client, assignment, director):
     assert response.status_code == 200
     assert response["Content-Type"] == "image/jpeg"
     assert response["Content-Disposition"].startswith("inline;")
+    assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
     assert body(response)[:2] == b"\xff\xd8"
 
 

@@ -759,7 +759,8 @@ def still_file(request, pk, still_pk, version):
     return serve_file(
         file,
         download_name=_download_name(assignment.project, "still", still.pk, version, suffix=suffix),
-        inline=True,
+        # The original is the file as it was uploaded: it downloads.
+        inline=version != "original",
     )
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from editions.files import as_download
 from editions.mixins import EditionTimeZoneMixin, StaffAreaMixin
 from editions.models import Edition
 from submissions.views.staff import add_service_error, csv_lines
@@ -618,8 +619,7 @@ def stream_csv(lines, *, filename: str) -> StreamingHttpResponse:
             yield from csv_lines(lines)
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return as_download(response, filename)
 
 
 class RankingMixin(RoundMixin):

@@ -56,12 +56,15 @@ def files_of(still, document, director):
 
 
 @pytest.mark.parametrize("version", ["thumb", "web", "large", "original"])
-def test_still_file_owner_gets_it_inline(producer_client, still, version):
+def test_still_file_owner_gets_it_inline_but_the_original(producer_client, still, version):
     response = producer_client.get(reverse("submissions:still_file", args=[still.pk, version]))
     assert response.status_code == 200
     assert response["Content-Type"] == "image/jpeg"
     assert response["X-Content-Type-Options"] == "nosniff"
-    assert response["Content-Disposition"].startswith("inline;")
+    # The original is the file as it was uploaded: it downloads.
+    disposition = "attachment;" if version == "original" else "inline;"
+    assert response["Content-Disposition"].startswith(disposition)
+    assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
     assert f"la-cordillera-still-{still.pk}-{version}.jpg" in response["Content-Disposition"]
     assert body(response)[:2] == b"\xff\xd8"
 

@@ -46,7 +46,8 @@ def still_file(request, pk, version):
     return serve_file(
         file,
         download_name=_download_name(still.project, "still", still.pk, version, suffix=suffix),
-        inline=True,
+        # The original is the file as it was uploaded: it downloads.
+        inline=version != "original",
     )
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from editions.files import as_download
 from editions.mixins import StaffAreaMixin
 from editions.models import Edition, ProductionStage
 
@@ -324,8 +325,7 @@ class StaffExportView(StaffEditionMixin, View):
             content_type="text/csv; charset=utf-8",
         )
         name = f"{self.edition.programme.slug}-{self.edition.slug}-applications.csv"
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+        return as_download(response, name)
 
     def lines(self, projects, *, state, language):
         with translation.override(language):

@@ -326,6 +326,39 @@ def test_every_route_has_an_address_and_an_expected_answer():
     assert stale == set(), "expected answers for routes that no longer exist"
 
 
+# Files anyone may have: a published still, a programme's logo, a published catalogue.
+PUBLIC_FILES = {
+    "selections:still",
+    "editions:programme_logo",
+    "juries:dossier_public_session",
+    "juries:dossier_public_edition",
+}
+
+
+def header_problems(route, response) -> list[str]:
+    """Every answer carries a Content Security Policy without inline code; a stored file
+    is sent with its type pinned (nosniff), a download name, no shared caching and a
+    policy that runs nothing in it."""
+    problems = []
+    policy = response.headers.get("Content-Security-Policy", "")
+    if not policy:
+        problems.append("no Content-Security-Policy")
+    if "unsafe-inline" in policy or "unsafe-eval" in policy:
+        problems.append(f"an unsafe policy: {policy}")
+    if response.streaming and response.status_code == 200:
+        if response.headers.get("X-Content-Type-Options") != "nosniff":
+            problems.append("a file without nosniff")
+        disposition = response.headers.get("Content-Disposition", "")
+        if not disposition.startswith(("attachment;", "inline;")):
+            problems.append(f"a file without its name: {disposition!r}")
+        cache = response.headers.get("Cache-Control", "")
+        if "public" in cache and route.name not in PUBLIC_FILES:
+            problems.append("a private file cached as public")
+        if "sandbox" not in policy:
+            problems.append(f"a file whose policy is not a sandbox: {policy}")
+    return problems
+
+
 def leaks(role: str, body: bytes) -> list[str]:
     """The canaries in a body that this role may not see."""
     text = body.decode("utf-8", errors="replace")
@@ -346,9 +379,11 @@ def test_permission_matrix(route, in_world, figure, caplog):
     differences = []
     for method, answers in zip(("get", "post"), expected, strict=True):
         for role, wanted in zip(ROLES, answers, strict=True):
-            got, _response, body = ask(people[role], method, url)
+            got, response, body = ask(people[role], method, url)
             if got != wanted:
                 differences.append(f"{method.upper()} as {role}: expected {wanted}, got {got}")
+            for problem in header_problems(route, response):
+                differences.append(f"{method.upper()} as {role}: {problem}")
             for canary in leaks(role, body):
                 differences.append(f"{method.upper()} as {role}: the {canary} shows")
     figure("permission matrix: routes")
