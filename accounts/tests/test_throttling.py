@@ -101,4 +101,4 @@ def test_the_message_is_translated(client):
     for _attempt in range(throttling.MAX_FAILURES_PER_ACCOUNT):
         sign_in(client, user.email, "wrong password")
     response = client.post("/es/accounts/login/", {"username": user.email, "password": PASSWORD})
-    assert "Demasiados intentos" in response.content.decode()
+    assert "Demasiados intentos fallidos" in response.content.decode()
