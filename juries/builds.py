@@ -6,7 +6,12 @@ conditional UPDATE), ready with its file or failed with its error. A build still
 long after it started belongs to a worker that died: it may be claimed again, and a new
 start of the same scope marks it failed first."""
 
+import contextlib
+import shutil
+import tempfile
+import time
 from datetime import timedelta
+from pathlib import Path
 
 from django.db.models import Q
 from django.utils import timezone
@@ -16,6 +21,24 @@ from .models import BuildStatus
 
 STALE_AFTER = timedelta(minutes=30)
 RUNNING = (BuildStatus.QUEUED, BuildStatus.BUILDING)
+# A build's working folder older than this was left by a worker that died (a task is
+# stopped after CELERY_TASK_TIME_LIMIT, ten minutes).
+ABANDONED_AFTER = timedelta(hours=6)
+
+
+@contextlib.contextmanager
+def work_folder(kind: str):
+    """A temporary folder for one build, removed when it ends. A worker killed in the
+    middle leaves its folder behind: the next build of any kind removes those abandoned."""
+    prefix = f"wip-{kind}-"
+    root = Path(tempfile.gettempdir())
+    cutoff = time.time() - ABANDONED_AFTER.total_seconds()
+    for folder in root.glob("wip-*-*"):
+        with contextlib.suppress(OSError):
+            if folder.is_dir() and not folder.is_symlink() and folder.stat().st_mtime < cutoff:
+                shutil.rmtree(folder, ignore_errors=True)
+    with tempfile.TemporaryDirectory(prefix=prefix) as work:
+        yield work
 
 
 def is_stale(build, *, moment=None) -> bool:

@@ -738,11 +738,18 @@ def render_dossier(
 
 
 def write_dossier(
-    catalogue: Catalogue, output, *, progress: Callable[[int, int], None] | None = None
+    catalogue: Catalogue,
+    output,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    work_dir: str | None = None,
 ) -> int:
     """Write the PDF of a catalogue to a binary file (or a path); returns its number of
-    pages."""
-    with tempfile.TemporaryDirectory(prefix="dossier-") as directory, _binary_streams():
+    pages. Its images are written in a folder inside `work_dir` (the build's own)."""
+    with (
+        tempfile.TemporaryDirectory(prefix="pdf-", dir=work_dir) as directory,
+        _binary_streams(),
+    ):
         story = _Pages(catalogue, _ImageFiles(directory)).story()
         document = _Document(
             output,

@@ -227,7 +227,7 @@ def build_dossier(*, dossier_id: int) -> str:
     written: list[str] = []
     language = dossier.language or settings.LANGUAGE_CODE
     try:
-        with translation.override(language), tempfile.TemporaryDirectory(prefix="dossier-") as work:
+        with translation.override(language), builds.work_folder("dossier") as work:
             images = _LocalImages(Path(work))
             films, build_warnings = _gather(dossier, progress, images)
             catalogue = _catalogue(dossier, [film.entry for film in films], images)
@@ -236,6 +236,7 @@ def build_dossier(*, dossier_id: int) -> str:
                 catalogue,
                 str(pdf_path),
                 progress=lambda page, total: progress.set(40 + 45 * page / total),
+                work_dir=work,
             )
             with pdf_path.open("rb") as handle:
                 pdf_name = default_storage.save(dossier_path(dossier, "dossier.pdf"), File(handle))

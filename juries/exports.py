@@ -21,7 +21,6 @@ the jury, never may."""
 
 import itertools
 import logging
-import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -446,7 +445,7 @@ def build_export(*, export_id: int) -> str:
     try:
         with (
             translation.override(export.language or settings.LANGUAGE_CODE),
-            tempfile.TemporaryDirectory(prefix="export-") as work,
+            builds.work_folder("export") as work,
         ):
             table = TABLES[export.kind](export.edition, export.round)
             progress = _Progress(export.pk, table.total)

@@ -326,7 +326,7 @@ def test_a_failed_build_keeps_the_previous_version_and_removes_its_files(
     first = build(edition, sessions[0], by=staff, capture=capture)
     files_before = stored_dossier_files(settings)
 
-    def broken_layout(catalogue, output, *, progress=None):
+    def broken_layout(catalogue, output, *, progress=None, work_dir=None):
         raise LayoutError("Flowable too large on page 3")
 
     monkeypatch.setattr(dossier_pdf, "write_dossier", broken_layout)
@@ -969,3 +969,34 @@ def test_the_selection_page_links_to_the_dossiers(staff_client, edition):
         reverse("juries:staff_selection", kwargs={"edition_pk": edition.pk})
     ).content.decode()
     assert reverse("juries:staff_dossiers", kwargs={"edition_pk": edition.pk}) in content
+
+
+def test_a_build_removes_the_working_folders_killed_workers_left(
+    edition, sessions, films, staff, tmp_path, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A worker killed in the middle of a build leaves its temporary folder; the next
+    build removes those older than any build can run, and leaves recent ones alone."""
+    import os
+    import tempfile
+    import time
+
+    from juries import builds
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    abandoned = tmp_path / "wip-dossier-abandoned"
+    (abandoned / "pdf-x").mkdir(parents=True)
+    (abandoned / "pdf-x" / "still.jpg").write_bytes(b"x" * 100)
+    old = time.time() - builds.ABANDONED_AFTER.total_seconds() - 60
+    os.utime(abandoned, (old, old))
+    running = tmp_path / "wip-export-running"
+    running.mkdir()
+    elsewhere = tmp_path / "someone-else"
+    elsewhere.mkdir()
+    os.utime(elsewhere, (old, old))
+
+    dossier = build(edition, sessions[0], by=staff, capture=django_capture_on_commit_callbacks)
+
+    assert dossier.status == "ready"
+    assert not abandoned.exists()
+    assert running.exists() and elsewhere.exists()
+    assert [path.name for path in tmp_path.glob("wip-dossier-*")] == []
