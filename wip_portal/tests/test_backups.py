@@ -165,10 +165,17 @@ def fresh_database(alias: str, settings_dict: dict):
 
 @pytest.fixture
 def sqlite_restore_database(tmp_path):
-    """A new, empty SQLite file (not even migrated) as the alias "restore"."""
+    """A new, empty SQLite file (not even migrated) as the alias "restore" (in the
+    PostgreSQL profile too: the archive is the same)."""
     name = str(tmp_path / "restored.sqlite3")
     settings_dict = {
         **connections.settings["default"],
+        "ENGINE": "django.db.backends.sqlite3",
+        "HOST": "",
+        "PORT": "",
+        "USER": "",
+        "PASSWORD": "",
+        "OPTIONS": {},
         "NAME": name,
         "TEST": {**connections.settings["default"]["TEST"], "NAME": name},
     }
