@@ -37,6 +37,10 @@ from .models import (
 )
 from .validators import time_zone_names
 
+# The largest primary key (a BigAutoField): an id typed beyond it is refused by its field,
+# rather than overflowing the database driver (SQLite raises OverflowError).
+ID_MAX = 2**63 - 1
+
 # --- Logo -------------------------------------------------------------------------------
 
 LOGO_FORMATS = {"PNG", "JPEG", "WEBP"}
@@ -245,6 +249,27 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
+class FilterDateField(forms.DateField):
+    """A day that bounds a list: its start or the day after it, in the edition's time
+    zone, is compared in UTC, which the first and last days of the calendar fall off."""
+
+    first_year, last_year = 1900, 2999
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", DateInput)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        day = super().to_python(value)
+        if day is not None and not self.first_year <= day.year <= self.last_year:
+            raise ValidationError(
+                _("Enter a day between the years %(first)s and %(last)s."),
+                code="out_of_range",
+                params={"first": self.first_year, "last": self.last_year},
+            )
+        return day
+
+
 class EditionForm(forms.ModelForm):
     time_zone = forms.ChoiceField(
         label=capfirst(_("time zone")),
@@ -371,8 +396,21 @@ class LocalDateTimeField(forms.DateTimeField):
 
     widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
     input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+    # Stored in UTC and moved by days (reminders, deadlines): a moment near the year 1 or
+    # 9999 falls off the calendar there, and no festival plans that far.
+    first_year, last_year = 1900, 2999
 
     def to_python(self, value):
+        moment = self._to_python(value)
+        if moment is not None and not self.first_year <= moment.year <= self.last_year:
+            raise ValidationError(
+                _("Enter a day and time between the years %(first)s and %(last)s."),
+                code="out_of_range",
+                params={"first": self.first_year, "last": self.last_year},
+            )
+        return moment
+
+    def _to_python(self, value):
         try:
             return super().to_python(value)
         except ValidationError as error:
@@ -530,8 +568,8 @@ class OutboxFilterForm(forms.Form):
         strip=True,
         help_text=_("Part of the address, the recipient's name or the subject."),
     )
-    since = forms.DateField(label=_("Queued from"), required=False, widget=DateInput)
-    until = forms.DateField(label=_("Queued until"), required=False, widget=DateInput)
+    since = FilterDateField(label=_("Queued from"), required=False)
+    until = FilterDateField(label=_("Queued until"), required=False)
 
     def __init__(self, *args, kinds, programmes, include_unscoped, **kwargs):
         super().__init__(*args, **kwargs)
@@ -620,9 +658,11 @@ class ActivityFilterForm(forms.Form):
 
     action = forms.ChoiceField(label=_("What"), required=False)
     actor = forms.ChoiceField(label=_("Who"), required=False)
-    since = forms.DateField(label=_("From"), required=False, widget=DateInput)
-    until = forms.DateField(label=_("Until"), required=False, widget=DateInput)
-    project = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    since = FilterDateField(label=_("From"), required=False)
+    until = FilterDateField(label=_("Until"), required=False)
+    project = forms.IntegerField(
+        required=False, min_value=1, max_value=ID_MAX, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args, actors, **kwargs):
         super().__init__(*args, **kwargs)

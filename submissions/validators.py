@@ -9,8 +9,11 @@ PHONE = re.compile(r"^\+?[0-9 ()./-]{6,30}$")
 
 def validate_https_url(value):
     """Screener links must be https: never http, javascript: or any other scheme."""
-    parts = urlsplit(str(value).strip())
-    if parts.scheme.lower() != "https" or not parts.netloc:
+    try:
+        parts = urlsplit(str(value).strip())
+    except ValueError:  # e.g. "https://[x": an unclosed IPv6 address
+        parts = None
+    if parts is None or parts.scheme.lower() != "https" or not parts.netloc:
         raise ValidationError(
             _("Enter a secure link starting with https://."), code="https_required"
         )

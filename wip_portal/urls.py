@@ -23,3 +23,5 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )
+
+handler400 = "wip_portal.views.bad_request"

@@ -56,3 +56,10 @@ def healthz(request):
         {"status": "ok" if healthy else "unavailable", "checks": checks},
         status=200 if healthy else 503,
     )
+
+
+def bad_request(request, exception):
+    """The portal's 400 page, in its layout. Unlike Django's own, it does not check the
+    CSRF token: a body Django could not read (another charset, too many fields) would be
+    read again for it and fail again."""
+    return render(request, "400.html", status=400)

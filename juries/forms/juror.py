@@ -3,6 +3,7 @@ projects, a conflict of interest, the review of a project and a word in the disc
 They check the shape of what is typed; the services decide what is allowed."""
 
 from django import forms
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import SignUpForm
@@ -142,7 +143,8 @@ class ReviewForm(CountedFieldsMixin, forms.Form):
                 coerce=int,
                 empty_value=None,
                 required=False,
-                help_text=criterion.description,
+                # Django renders help texts as HTML: this one is typed by staff.
+                help_text=escape(criterion.description),
                 error_messages={"invalid_choice": scale},
             )
         # The scores come first, in the criteria's order.

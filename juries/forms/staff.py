@@ -6,7 +6,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from editions.forms import LocalDateTimeField
+from editions.forms import ID_MAX, LocalDateTimeField
 
 from ..models import Conflict, Criterion, JuryMember, PlacementKind, Round, RoundKind
 
@@ -105,7 +105,8 @@ class RoundForm(forms.ModelForm):
         text = self.cleaned_data["reminder_days"].replace(";", ",")
         days = []
         for part in filter(None, (part.strip() for part in text.split(","))):
-            if not part.isdigit() or not 0 < int(part) <= 90:
+            # isdigit() alone takes "²", which int() refuses: ASCII digits only.
+            if not (part.isascii() and part.isdigit()) or not 0 < int(part) <= 90:
                 raise forms.ValidationError(
                     _("Write whole numbers of days from 1 to 90, separated by commas.")
                 )
@@ -136,7 +137,7 @@ class AutoAssignForm(forms.Form):
 
 class AssignForm(forms.Form):
     member = forms.ModelChoiceField(label=_("Juror"), queryset=JuryMember.objects.none())
-    project = forms.IntegerField(widget=forms.HiddenInput)
+    project = forms.IntegerField(min_value=1, max_value=ID_MAX, widget=forms.HiddenInput)
 
     def __init__(self, *args, round_, **kwargs):
         super().__init__(*args, **kwargs)

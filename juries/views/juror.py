@@ -139,6 +139,7 @@ class InvitationView(TemplateView):
         handlers = {"accept": self.accept, "decline": self.decline, "signup": self.sign_up}
         handler = handlers.get(request.POST.get("action"))
         if handler is None:
+            messages.error(request, _("Accept or decline the invitation with its buttons."))
             return HttpResponseRedirect(request.path)
         return handler(request)
 

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views import View
 
+from editions import typed
 from submissions.panels import Panel
 
 from .. import results
@@ -49,6 +50,7 @@ class AnswerView(LoginRequiredMixin, View):
         form = AnswerForm(request.POST)
         if not form.is_valid():
             messages.error(request, _("Confirm or decline the place."))
+            typed.keep(request, "note")
             return HttpResponseRedirect(notice.project.get_absolute_url())
         try:
             notice = results.answer_place(
@@ -60,6 +62,7 @@ class AnswerView(LoginRequiredMixin, View):
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
+            typed.keep(request, "note")
         else:
             if notice.answer == Answer.CONFIRMED:
                 messages.success(request, _("Thank you: your participation is confirmed."))

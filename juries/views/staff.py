@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from editions import typed
 from editions.files import as_download
 from editions.mixins import EditionTimeZoneMixin, StaffAreaMixin
 from editions.models import Edition
@@ -118,6 +119,8 @@ class ActionView(View):
     from the service comes back as an error message; nothing is changed."""
 
     http_method_names = ["post"]
+    # Fields typed in the form that come back filled when the action is refused.
+    keep_fields: tuple[str, ...] = ()
 
     def act(self):
         raise NotImplementedError
@@ -130,6 +133,7 @@ class ActionView(View):
             message = self.act()
         except ValidationError as error:
             flash_error(request, error)
+            typed.keep(request, *self.keep_fields)
         else:
             if message:
                 messages.success(request, message)
@@ -797,6 +801,8 @@ class ProposeView(SelectionMixin, ActionView):
 
 
 class LockView(SelectionMixin, ActionView):
+    keep_fields = ("reason",)
+
     def act(self):
         form = VersionForm(self.request.POST)
         if not form.is_valid():

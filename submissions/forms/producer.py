@@ -178,6 +178,9 @@ CompanyFormSet = inlineformset_factory(
     can_delete=True,
     max_num=20,
     validate_max=True,
+    # Django's default (max_num + 1000) builds and renders a thousand rows for a
+    # tampered TOTAL_FORMS, tens of seconds of work; beyond max_num it is refused.
+    absolute_max=20,
 )
 
 
@@ -210,6 +213,7 @@ DirectorFormSet = inlineformset_factory(
     can_delete=True,
     max_num=10,
     validate_max=True,
+    absolute_max=10,  # see CompanyFormSet
 )
 
 
@@ -297,6 +301,7 @@ PostProductionFormSet = inlineformset_factory(
     can_delete=True,
     max_num=20,
     validate_max=True,
+    absolute_max=20,  # see CompanyFormSet
 )
 
 
