@@ -22,7 +22,7 @@ from PIL import Image, ImageCms
 
 settings.register_profile(
     "hardening-ci",
-    max_examples=3,
+    max_examples=2,
     deadline=None,
     derandomize=True,
     database=None,
