@@ -257,3 +257,13 @@ def test_the_dashboard_costs_the_same_queries_for_more_applications(
             gender=["woman", "man"][index % 2],
         )
     assert count() == few
+
+
+def test_a_chart_draws_its_shapes_and_escapes_its_labels():
+    from juries import charts
+    from juries.dashboard import Bar
+
+    svg = str(charts.bar_chart([Bar("<b>Ficción</b> & co", 3, 1.0, 75.0, "fiction")], title="G"))
+    assert "<rect" in svg and "&lt;rect" not in svg
+    assert "&lt;b&gt;Ficción&lt;/b&gt; &amp; co" in svg
+    assert "<b>" not in svg
