@@ -89,6 +89,21 @@ def wait_for_ping(app, worker: Worker, timeout: float) -> None:
     pytest.fail(f"The Celery worker did not answer a ping within {timeout} s")
 
 
+def spawn(command: list[str], *, log_path: Path, env: dict | None = None, append=False):
+    """A process of the test's own in a session of its own (so that it can be killed with
+    its children), its output in `log_path`."""
+    with log_path.open("a" if append else "w") as log:
+        return subprocess.Popen(
+            command,
+            cwd=BASE_DIR,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
 def stop(process: subprocess.Popen) -> None:
     if process.poll() is not None:
         return
@@ -147,16 +162,7 @@ def celery_worker(django_db_setup, tmp_path_factory):
         "--without-gossip",
         "--without-mingle",
     ]
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            command,
-            cwd=BASE_DIR,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    process = spawn(command, log_path=log_path, env=env)
     worker = Worker(process=process, hostname=hostname, log_path=log_path, mail_dir=mail_dir)
     try:
         wait_for_ping(app, worker, WORKER_START_TIMEOUT)
@@ -315,14 +321,7 @@ class RedisServer:
             "--dir",
             str(self.folder),
         ]
-        with log_path.open("w") as log:
-            self.process = subprocess.Popen(
-                command,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
+        self.process = spawn(command, log_path=log_path)
         deadline = time.monotonic() + REDIS_START_TIMEOUT
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -448,16 +447,7 @@ def start_worker(request, django_db_setup, own_redis, own_celery_app, smtp_sink,
             "--without-gossip",
             "--without-mingle",
         ]
-        with log_path.open("w") as log:
-            process = subprocess.Popen(
-                command,
-                cwd=BASE_DIR,
-                env=env,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
+        process = spawn(command, log_path=log_path, env=env)
         worker = FaultWorker(process=process, hostname=hostname, log_path=log_path, mail_dir=None)
         worker.tmp_dir = tmp_dir
         started.append(worker)
@@ -541,16 +531,7 @@ def start_portal(request, django_db_setup, own_redis, tmp_path_factory):
             "--timeout",
             "60",
         ]
-        with log_path.open("a") as log:
-            process = subprocess.Popen(
-                command,
-                cwd=BASE_DIR,
-                env=env,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
+        process = spawn(command, log_path=log_path, env=env, append=True)
         portal = Portal(
             process=process, port=port, log_path=log_path, application_name=application_name
         )
